@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/iotemu/iotemu/emulator"
+)
+
+// options are the binary's settings, from flags and IOTEMU_* variables.
+type options struct {
+	emulator emulator.Config
+	logLevel slog.Level
+	version  bool
+	health   string // -healthcheck URL: probe a running emulator and exit
+}
+
+// Default addresses of the binary; the library defaults to 127.0.0.1:0.
+const (
+	defaultMQTTAddr    = "127.0.0.1:1883"
+	defaultMQTTTLSAddr = "127.0.0.1:8883"
+	defaultHTTPAddr    = "127.0.0.1:8080"
+	defaultHTTPSAddr   = "127.0.0.1:8443"
+)
+
+// errHelp reports that -h was given and usage was printed.
+var errHelp = errors.New("help requested")
+
+// loadOptions parses args over the environment: a flag wins over its
+// IOTEMU_ variable, which wins over the default.
+func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("iotemu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(name, def string) string {
+		if v := getenv("IOTEMU_" + name); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &o.emulator
+	fs.StringVar(&c.MQTT.Addr, "mqtt-addr", env("MQTT_ADDR", defaultMQTTAddr), "MQTT over TCP address, or \"off\" (IOTEMU_MQTT_ADDR)")
+	fs.StringVar(&c.MQTTTLS.Addr, "mqtt-tls-addr", env("MQTT_TLS_ADDR", defaultMQTTTLSAddr), "MQTT over TLS address, or \"off\" (IOTEMU_MQTT_TLS_ADDR)")
+	fs.StringVar(&c.HTTP.Addr, "http-addr", env("HTTP_ADDR", defaultHTTPAddr), "HTTP address (iot-data, /mqtt WebSocket, /health), or \"off\" (IOTEMU_HTTP_ADDR)")
+	fs.StringVar(&c.HTTPS.Addr, "https-addr", env("HTTPS_ADDR", defaultHTTPSAddr), "HTTPS address, or \"off\" (IOTEMU_HTTPS_ADDR)")
+	fs.StringVar(&c.Region, "region", env("REGION", "us-east-1"), "AWS region in ARNs (IOTEMU_REGION)")
+	fs.StringVar(&c.AccountID, "account-id", env("ACCOUNT_ID", "123456789012"), "AWS account ID in ARNs (IOTEMU_ACCOUNT_ID)")
+	fs.StringVar(&c.TLS.CACertFile, "tls-ca-cert", env("TLS_CA_CERT", ""), "PEM CA certificate to use instead of a generated CA (IOTEMU_TLS_CA_CERT)")
+	fs.StringVar(&c.TLS.CAKeyFile, "tls-ca-key", env("TLS_CA_KEY", ""), "PEM private key of -tls-ca-cert (IOTEMU_TLS_CA_KEY)")
+	fs.StringVar(&c.TLS.CertFile, "tls-cert", env("TLS_CERT", ""), "PEM server certificate to serve instead of a generated one (IOTEMU_TLS_CERT)")
+	fs.StringVar(&c.TLS.KeyFile, "tls-key", env("TLS_KEY", ""), "PEM private key of -tls-cert (IOTEMU_TLS_KEY)")
+	fs.StringVar(&c.TLS.WriteCAFile, "tls-write-ca", env("TLS_WRITE_CA", ""), "write the CA certificate (PEM) to this file at start (IOTEMU_TLS_WRITE_CA)")
+	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")
+	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",
+		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true)")
+	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.StringVar(&o.health, "healthcheck", "", "GET this /health URL, exit 0 if healthy (for container HEALTHCHECK)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, errHelp
+		}
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
+		return o, fmt.Errorf("-log-level: %w", err)
+	}
+	if *hosts != "" {
+		c.TLS.Hosts = strings.Split(*hosts, ",")
+	}
+	for _, l := range []*emulator.ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS} {
+		if l.Addr == "off" {
+			l.Addr, l.Disabled = "", true
+		}
+	}
+	return o, nil
+}

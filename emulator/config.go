@@ -1,0 +1,155 @@
+package emulator
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+)
+
+// Config configures a Server. The zero value is a working emulator bound to
+// 127.0.0.1 on ports chosen by the system, with AWS's defaults.
+type Config struct {
+	MQTT    ListenerConfig // MQTT over TCP (AWS offers TLS only; plain TCP is a local convenience)
+	MQTTTLS ListenerConfig // MQTT over TLS with client certificates (AWS port 8883)
+	HTTP    ListenerConfig // iot-data API, MQTT over WebSocket at /mqtt, /health, /ca.pem
+	HTTPS   ListenerConfig // the same over TLS (AWS port 8443 and 443)
+
+	TLS TLSConfig
+
+	// Region and AccountID appear in ARNs and endpoint names.
+	Region    string // default "us-east-1"
+	AccountID string // default "123456789012"
+
+	// Version is reported by /health; the binary stamps it.
+	Version string
+
+	Limits Limits
+	Compat Compat
+
+	// Logger receives the emulator's logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// ListenerConfig is one listening socket.
+type ListenerConfig struct {
+	Addr     string // host:port; default "127.0.0.1:0"
+	Disabled bool   // do not open this listener
+}
+
+// TLSConfig says where the TLS listeners' certificates come from. By default
+// a CA is generated at start and issues the server certificate.
+type TLSConfig struct {
+	// CACertFile and CAKeyFile load the CA instead of generating one, so
+	// that device certificates survive restarts.
+	CACertFile, CAKeyFile string
+	// CertFile and KeyFile load the server certificate instead of issuing
+	// one from the CA.
+	CertFile, KeyFile string
+	// Hosts are extra DNS names or IP addresses for the generated server
+	// certificate, besides localhost, 127.0.0.1 and ::1.
+	Hosts []string
+	// WriteCAFile, when set, receives the CA certificate in PEM at start.
+	WriteCAFile string
+}
+
+// Limits are AWS IoT Core's message broker limits.
+// AWS: iot-core.html#message-broker-limits (broker.md §1.7, §1.8, §1.13).
+type Limits struct {
+	PayloadBytes int // per PUBLISH, default 131072 (128 KB)
+	TopicBytes   int // default 256
+	TopicLevels  int // default 8 (7 slashes)
+}
+
+// Compat holds deliberate deviations from AWS, each named so that tests can
+// switch the emulator back to AWS's behaviour. The zero value is iotemu's
+// default; docs/compatibility.md lists every field.
+type Compat struct {
+	// RequireClientCertificate makes the TLS listeners refuse clients
+	// without a certificate, as AWS does on 8883 and 8443. Off by default so
+	// that clients can connect before the registry exists to issue them one.
+	RequireClientCertificate bool
+}
+
+const (
+	defaultAddr      = "127.0.0.1:0"
+	defaultRegion    = "us-east-1"
+	defaultAccountID = "123456789012"
+)
+
+var (
+	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+)
+
+// withDefaults returns c with every zero field set to its default.
+func (c Config) withDefaults() Config {
+	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS} {
+		if l.Addr == "" {
+			l.Addr = defaultAddr
+		}
+	}
+	if c.Region == "" {
+		c.Region = defaultRegion
+	}
+	if c.AccountID == "" {
+		c.AccountID = defaultAccountID
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.Limits.PayloadBytes == 0 {
+		c.Limits.PayloadBytes = 128 * 1024
+	}
+	if c.Limits.TopicBytes == 0 {
+		c.Limits.TopicBytes = 256
+	}
+	if c.Limits.TopicLevels == 0 {
+		c.Limits.TopicLevels = 8
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	return c
+}
+
+// validate reports every problem of a defaulted config at once.
+func (c Config) validate() error {
+	var errs []error
+	for _, l := range c.listeners() {
+		if l.cfg.Disabled {
+			continue
+		}
+		if _, _, err := net.SplitHostPort(l.cfg.Addr); err != nil {
+			errs = append(errs, fmt.Errorf("%s address %q: %w", l.name, l.cfg.Addr, err))
+		}
+	}
+	if !regionPattern.MatchString(c.Region) {
+		errs = append(errs, fmt.Errorf("region %q is not an AWS region name", c.Region))
+	}
+	if !accountPattern.MatchString(c.AccountID) {
+		errs = append(errs, fmt.Errorf("account ID %q is not 12 digits", c.AccountID))
+	}
+	if (c.TLS.CACertFile == "") != (c.TLS.CAKeyFile == "") {
+		errs = append(errs, errors.New("CA certificate and key files go together"))
+	}
+	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
+		errs = append(errs, errors.New("server certificate and key files go together"))
+	}
+	if c.Limits.PayloadBytes < 0 || c.Limits.TopicBytes < 0 || c.Limits.TopicLevels < 0 {
+		errs = append(errs, errors.New("limits must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// namedListener pairs a listener's config with the name used in logs and
+// errors.
+type namedListener struct {
+	name string
+	cfg  ListenerConfig
+}
+
+func (c Config) listeners() []namedListener {
+	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS}}
+}

@@ -1,0 +1,311 @@
+package emulator
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+
+	"github.com/iotemu/iotemu/emulator/internal/certs"
+)
+
+// Server is one emulated AWS IoT Core endpoint: the MQTT broker and the
+// HTTPS data plane. Servers share no state; any number run in one process.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	broker *mqtt.Server
+	inline *mqtt.Client // mochi's inline client, the sender of emulator-made messages
+	ca     *certs.Authority
+	tls    *tls.Config
+	http   http.Handler
+
+	mu      sync.Mutex
+	state   lifecycle
+	bound   map[string]net.Listener // by listener name, set by Start
+	servers []*http.Server
+	serving sync.WaitGroup // http.Server.Serve goroutines and WebSocket clients
+	closed  chan struct{}  // closed once Close has finished
+	err     error          // Close's result, returned again to later callers
+}
+
+type lifecycle int
+
+const (
+	created lifecycle = iota
+	started
+	closing
+)
+
+// Listener names, also mochi's listener IDs.
+const (
+	listenerMQTT    = "mqtt"
+	listenerMQTTTLS = "mqtt-tls"
+	listenerHTTP    = "http"
+	listenerHTTPS   = "https"
+	listenerWS      = "ws"
+	listenerWSS     = "wss"
+)
+
+// New validates cfg and prepares a Server; nothing listens until Start.
+func New(cfg Config) (*Server, error) {
+	cfg = cfg.withDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, fmt.Errorf("invalid config: %w", err)
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
+	if err := s.setupTLS(); err != nil {
+		return nil, err
+	}
+	broker, err := newBroker(s)
+	if err != nil {
+		return nil, err
+	}
+	s.broker = broker
+	s.inline, _ = broker.Clients.Get(mqtt.InlineClientId) // present: Options.InlineClient is set
+	s.http = s.routes()
+	return s, nil
+}
+
+func (s *Server) setupTLS() error {
+	now := time.Now()
+	var err error
+	if s.cfg.TLS.CACertFile != "" {
+		s.ca, err = certs.LoadAuthority(s.cfg.TLS.CACertFile, s.cfg.TLS.CAKeyFile)
+	} else {
+		s.ca, err = certs.NewAuthority("iotemu CA", now)
+	}
+	if err != nil {
+		return fmt.Errorf("set up CA: %w", err)
+	}
+	var serverCert tls.Certificate
+	if s.cfg.TLS.CertFile != "" {
+		serverCert, err = tls.LoadX509KeyPair(s.cfg.TLS.CertFile, s.cfg.TLS.KeyFile)
+	} else {
+		hosts := append([]string{"localhost", "127.0.0.1", "::1"}, s.cfg.TLS.Hosts...)
+		serverCert, err = s.ca.IssueServer(hosts, now)
+	}
+	if err != nil {
+		return fmt.Errorf("set up server certificate: %w", err)
+	}
+	clientAuth := tls.VerifyClientCertIfGiven
+	if s.cfg.Compat.RequireClientCertificate {
+		clientAuth = tls.RequireAndVerifyClientCert
+	}
+	// AWS: transport-security.html (TLS 1.2 and 1.3 only).
+	s.tls = &tls.Config{
+		Certificates: []tls.Certificate{serverCert},
+		ClientCAs:    s.ca.Pool(),
+		ClientAuth:   clientAuth,
+		MinVersion:   tls.VersionTLS12,
+	}
+	return nil
+}
+
+// Start binds every enabled listener and starts serving. It returns once all
+// of them accept connections, or with the first error, leaving nothing open.
+func (s *Server) Start(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.state != created {
+		return errors.New("start: server already started or closed")
+	}
+	if s.cfg.TLS.WriteCAFile != "" {
+		if err := s.ca.WriteFile(s.cfg.TLS.WriteCAFile); err != nil {
+			return err
+		}
+	}
+	bound, err := bindAll(s.cfg)
+	if err != nil {
+		return err
+	}
+	s.bound = bound
+	if err := s.serveBroker(); err != nil {
+		closeAll(bound)
+		return err
+	}
+	s.serveHTTP()
+	s.state = started
+	s.log.Debug("started", "endpoints", s.endpointsLocked())
+	return nil
+}
+
+// bindAll opens every enabled listener, or none.
+func bindAll(cfg Config) (map[string]net.Listener, error) {
+	bound := map[string]net.Listener{}
+	for _, l := range cfg.listeners() {
+		if l.cfg.Disabled {
+			continue
+		}
+		ln, err := net.Listen("tcp", l.cfg.Addr)
+		if err != nil {
+			closeAll(bound)
+			return nil, fmt.Errorf("listen %s on %s: %w", l.name, l.cfg.Addr, err)
+		}
+		bound[l.name] = ln
+	}
+	return bound, nil
+}
+
+func closeAll(bound map[string]net.Listener) {
+	for _, ln := range bound {
+		_ = ln.Close() // closing a listener we own; its error has no consequence
+	}
+}
+
+// serveBroker hands the MQTT sockets to mochi. WebSocket clients arrive
+// through the HTTP listeners; mochi still needs a listener under their
+// IDs so that it disconnects them on Close.
+func (s *Server) serveBroker() error {
+	add := func(l listeners.Listener) error {
+		if err := s.broker.AddListener(l); err != nil {
+			return fmt.Errorf("add listener %s: %w", l.ID(), err)
+		}
+		return nil
+	}
+	if ln, ok := s.bound[listenerMQTT]; ok {
+		if err := add(listeners.NewNet(listenerMQTT, ln)); err != nil {
+			return err
+		}
+	}
+	if ln, ok := s.bound[listenerMQTTTLS]; ok {
+		if err := add(listeners.NewNet(listenerMQTTTLS, tls.NewListener(ln, s.tls))); err != nil {
+			return err
+		}
+	}
+	for _, id := range []string{listenerWS, listenerWSS} {
+		if err := add(&attachedListener{id: id}); err != nil {
+			return err
+		}
+	}
+	if err := s.broker.Serve(); err != nil {
+		return fmt.Errorf("serve mqtt: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) serveHTTP() {
+	for _, name := range []string{listenerHTTP, listenerHTTPS} {
+		ln, ok := s.bound[name]
+		if !ok {
+			continue
+		}
+		srv := &http.Server{
+			Handler:           s.http,
+			ReadHeaderTimeout: 10 * time.Second,
+			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+		}
+		if name == listenerHTTPS {
+			srv.TLSConfig = s.tls
+			ln = tls.NewListener(ln, s.tls)
+		}
+		s.servers = append(s.servers, srv)
+		s.serving.Go(func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("http server stopped", "listener", name, "error", err)
+			}
+		})
+	}
+}
+
+// Close stops every listener, disconnects every client and waits for every
+// goroutine the Server started. It is safe to call more than once and
+// returns the first call's result. If ctx ends first, Close returns ctx's
+// error and logs what is still running.
+func (s *Server) Close(ctx context.Context) error {
+	s.mu.Lock()
+	switch s.state {
+	case created:
+		s.state = closing
+		close(s.closed)
+		s.mu.Unlock()
+		return nil
+	case closing:
+		s.mu.Unlock()
+		<-s.closed
+		return s.err
+	}
+	s.state = closing
+	s.mu.Unlock()
+
+	var errs []error
+	for _, srv := range s.servers {
+		if err := srv.Shutdown(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("shut down http: %w", err))
+		}
+	}
+	if err := s.broker.Close(); err != nil { // disconnects TCP, TLS and WebSocket clients
+		errs = append(errs, fmt.Errorf("close mqtt: %w", err))
+	}
+	if err := s.waitServing(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	s.err = errors.Join(errs...)
+	close(s.closed)
+	return s.err
+}
+
+// waitServing waits for the Server's goroutines, logging after a few
+// seconds what is still running, as httptest does.
+func (s *Server) waitServing(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.serving.Wait()
+		close(done)
+	}()
+	slow := time.NewTimer(5 * time.Second)
+	defer slow.Stop()
+	for {
+		select {
+		case <-done:
+			return nil
+		case <-slow.C:
+			s.log.Warn("close is waiting for connections", "clients", s.broker.Clients.Len())
+		case <-ctx.Done():
+			return fmt.Errorf("wait for connections: %w", ctx.Err())
+		}
+	}
+}
+
+// CACertificatePEM returns the CA certificate that signs the server
+// certificate (and, in tests, client certificates), in PEM form.
+func (s *Server) CACertificatePEM() []byte { return s.ca.CertPEM }
+
+// CAPool returns a pool holding the emulator's CA, for clients' RootCAs.
+func (s *Server) CAPool() *x509.CertPool { return s.ca.Pool() }
+
+// IssueClientCertificate issues a client certificate signed by the
+// emulator's CA, which the TLS listeners accept.
+func (s *Server) IssueClientCertificate(commonName string) (tls.Certificate, error) {
+	c, err := s.ca.IssueClient(commonName, time.Now())
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("issue client certificate: %w", err)
+	}
+	return c, nil
+}
+
+// attachedListener registers, under a mochi listener ID, connections that
+// the HTTP server accepts and upgrades to WebSocket. It accepts nothing by
+// itself; closing it disconnects its clients.
+type attachedListener struct{ id string }
+
+func (l *attachedListener) Init(*slog.Logger) error     { return nil }
+func (l *attachedListener) Serve(listeners.EstablishFn) {}
+func (l *attachedListener) ID() string                  { return l.id }
+func (l *attachedListener) Address() string             { return "" }
+func (l *attachedListener) Protocol() string            { return "websocket" }
+func (l *attachedListener) Close(closeClients listeners.CloseFn) {
+	closeClients(l.id)
+}

@@ -1,0 +1,74 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/emulator/internal/route"
+)
+
+// routes builds the one handler served on the HTTP and HTTPS ports.
+func (s *Server) routes() http.Handler {
+	rt := &route.Router{
+		// AWS: broker.md §4.4 (observed 404 body {"message":"Not Found"}).
+		NotFound: apiError(http.StatusNotFound, awsrest.ResourceNotFound, "Not Found"),
+		// AWS: iot-data service-2.json MethodNotAllowedException documentation.
+		MethodNotAllowed: apiError(http.StatusMethodNotAllowed, awsrest.MethodNotAllowed,
+			"The specified combination of HTTP verb and URI is not supported."),
+	}
+	rt.HandleFunc("/health", s.handleHealth, http.MethodGet, http.MethodHead)
+	rt.HandleFunc("/ca.pem", s.handleCA, http.MethodGet, http.MethodHead)
+	rt.HandleFunc("/mqtt", s.handleWebSocket, http.MethodGet)
+	rt.HandleFunc("/topics/{topic...}", s.handlePublish, http.MethodPost)
+	return withRequestID(rt)
+}
+
+// withRequestID gives every response an x-amzn-RequestId, as AWS does.
+func withRequestID(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-amzn-RequestId", awsrest.NewRequestID())
+		h.ServeHTTP(w, r)
+	})
+}
+
+// requestID returns the ID withRequestID assigned to this response.
+func requestID(w http.ResponseWriter) string { return w.Header().Get("x-amzn-RequestId") }
+
+func writeError(w http.ResponseWriter, err *awsrest.Error) {
+	awsrest.WriteError(w, requestID(w), err)
+}
+
+func apiError(status int, typ, msg string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, &awsrest.Error{Status: status, Type: typ, Message: msg})
+	})
+}
+
+// health is the body of GET /health.
+type health struct {
+	Status    string    `json:"status"`
+	Version   string    `json:"version"`
+	Endpoints Endpoints `json:"endpoints"`
+}
+
+// handleHealth answers 200 only when every listener is bound and serving;
+// Start binds all of them before any is served, so a request reaching this
+// handler while Start runs sees 503.
+func (s *Server) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	s.mu.Lock()
+	state := s.state
+	eps := s.endpointsLocked()
+	s.mu.Unlock()
+	if state != started {
+		writeError(w, &awsrest.Error{Status: http.StatusServiceUnavailable, Type: awsrest.ServiceUnavailable, Message: "starting or stopping"})
+		return
+	}
+	awsrest.WriteJSON(w, requestID(w), health{Status: "ok", Version: s.cfg.Version, Endpoints: eps})
+}
+
+// handleCA serves the CA certificate so that clients can trust the TLS
+// listeners without copying files out of a container.
+func (s *Server) handleCA(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/x-pem-file")
+	_, _ = w.Write(s.ca.CertPEM) // the client went away; nothing to report it to
+}

@@ -1,0 +1,102 @@
+// Package mqttws adapts a WebSocket connection carrying MQTT to a net.Conn,
+// so the broker reads MQTT from it as from TCP. MQTT packets may span
+// WebSocket messages and a message may hold several packets, so reads are a
+// byte stream across binary frames.
+// AWS: protocols.html "MQTT over WebSocket" ("The data you send over the WebSocket protocol are MQTT messages").
+package mqttws
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Conn is a net.Conn over a WebSocket connection. It has one reader (the
+// broker's read loop) and serialises writers with a mutex, as gorilla
+// requires.
+type Conn struct {
+	ws      *websocket.Conn
+	reader  io.Reader
+	writeMu sync.Mutex
+}
+
+var _ net.Conn = (*Conn)(nil)
+
+// New wraps ws.
+func New(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
+
+// Read reads MQTT bytes, moving to the next binary message when one is
+// exhausted. A text message is a protocol error for MQTT over WebSocket
+// [MQTT-6.0.0-1].
+func (c *Conn) Read(p []byte) (int, error) {
+	for {
+		if c.reader == nil {
+			typ, r, err := c.ws.NextReader()
+			if err != nil {
+				return 0, closeToEOF(err)
+			}
+			if typ != websocket.BinaryMessage {
+				return 0, fmt.Errorf("read websocket: message type %d is not binary", typ)
+			}
+			c.reader = r
+		}
+		n, err := c.reader.Read(p)
+		if errors.Is(err, io.EOF) {
+			c.reader = nil
+			if n == 0 {
+				continue
+			}
+			return n, nil
+		}
+		return n, err
+	}
+}
+
+// Write sends p as one binary message.
+func (c *Conn) Write(p []byte) (int, error) {
+	c.writeMu.Lock()
+	defer c.writeMu.Unlock()
+	if err := c.ws.WriteMessage(websocket.BinaryMessage, p); err != nil {
+		return 0, fmt.Errorf("write websocket: %w", err)
+	}
+	return len(p), nil
+}
+
+// Close closes the underlying connection without a close handshake; the
+// broker has already sent its MQTT DISCONNECT where one is due.
+func (c *Conn) Close() error { return c.ws.Close() }
+
+// LocalAddr returns the server side address.
+func (c *Conn) LocalAddr() net.Addr { return c.ws.LocalAddr() }
+
+// RemoteAddr returns the client's address.
+func (c *Conn) RemoteAddr() net.Addr { return c.ws.RemoteAddr() }
+
+// SetDeadline sets both deadlines.
+func (c *Conn) SetDeadline(t time.Time) error {
+	if err := c.ws.SetReadDeadline(t); err != nil {
+		return err
+	}
+	return c.ws.SetWriteDeadline(t)
+}
+
+// SetReadDeadline sets the read deadline.
+func (c *Conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
+
+// SetWriteDeadline sets the write deadline.
+func (c *Conn) SetWriteDeadline(t time.Time) error { return c.ws.SetWriteDeadline(t) }
+
+// closeToEOF turns a normal WebSocket close into io.EOF, which the broker
+// treats as the peer going away.
+func closeToEOF(err error) error {
+	var ce *websocket.CloseError
+	if errors.As(err, &ce) {
+		return io.EOF
+	}
+	return err
+}

@@ -1,0 +1,186 @@
+package emulator
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/emulator/internal/topic"
+)
+
+// handlePublish serves iot-data Publish: POST /topics/{topic}.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html;
+// botocore iot-data service-2.json PublishRequest (broker.md §4.2, §4.5).
+func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
+	m, apiErr := s.parsePublish(r)
+	if apiErr != nil {
+		writeError(w, apiErr)
+		return
+	}
+	if err := s.Publish(r.Context(), m); err != nil {
+		writeError(w, awsrest.Errorf(http.StatusInternalServerError, awsrest.InternalFailure, "%v", err))
+		return
+	}
+	// AWS: observed success body {"message":"OK","traceId":<request ID>} (broker.md §4.5).
+	awsrest.WriteJSON(w, requestID(w), struct {
+		Message string `json:"message"`
+		TraceID string `json:"traceId"`
+	}{"OK", requestID(w)})
+}
+
+func invalid(format string, args ...any) *awsrest.Error {
+	return awsrest.Errorf(http.StatusBadRequest, awsrest.InvalidRequest, format, args...)
+}
+
+// parsePublish turns the request into a Message, or the error AWS answers.
+func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
+	q := r.URL.Query()
+	m := Message{Topic: r.PathValue("topic"), ContentType: q.Get("contentType"), ResponseTopic: q.Get("responseTopic")}
+	if err := topic.ValidateName(m.Topic, s.topicLimits()); err != nil {
+		return m, invalid("Invalid topic name: %v", err)
+	}
+	// AWS: service-2.json Qos shape (min 0, max 1), default 0.
+	switch q.Get("qos") {
+	case "", "0":
+	case "1":
+		m.QoS = 1
+	default:
+		return m, invalid("Invalid qos: %q, expected 0 or 1", q.Get("qos"))
+	}
+	if v := q.Get("retain"); v != "" {
+		b, err := parseBool(v)
+		if err != nil {
+			return m, invalid("Invalid retain: %q", v)
+		}
+		m.Retain = b
+	}
+	if m.ResponseTopic != "" {
+		// AWS: service-2.json PublishRequest.responseTopic "must not contain wildcard characters".
+		if err := topic.ValidateName(m.ResponseTopic, s.topicLimits()); err != nil {
+			return m, invalid("Invalid responseTopic: %v", err)
+		}
+	}
+	if v := q.Get("messageExpiry"); v != "" {
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs < 0 {
+			return m, invalid("Invalid messageExpiry: %q", v)
+		}
+		m.MessageExpiry = time.Duration(min(secs, maxMessageExpiry)) * time.Second
+	}
+	if apiErr := parseMQTT5Headers(r.Header, &m); apiErr != nil {
+		return m, apiErr
+	}
+	payload, apiErr := readPayload(r, s.cfg.Limits.PayloadBytes)
+	if apiErr != nil {
+		return m, apiErr
+	}
+	m.Payload = payload
+	return m, nil
+}
+
+// maxMessageExpiry is AWS's cap on the MQTT 5 message expiry interval.
+// AWS: mqtt.html#mqtt5 "Message Expiry" — 7 days (broker.md §1.9).
+const maxMessageExpiry = 604800
+
+// parseBool accepts true/false in any case; AWS's docs show TRUE.
+func parseBool(v string) (bool, error) {
+	switch {
+	case strings.EqualFold(v, "true"):
+		return true, nil
+	case strings.EqualFold(v, "false"):
+		return false, nil
+	}
+	return false, errors.New("not a boolean")
+}
+
+// readPayload reads the body, refusing one over the payload limit.
+// AWS: iot-core.html#message-broker-limits, 128 KB per publish; the status
+// for HTTP is unconfirmed (docs/compatibility.md "HTTP payload over the limit").
+func readPayload(r *http.Request, limit int) ([]byte, *awsrest.Error) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
+	if err != nil {
+		return nil, invalid("Unable to read the request body: %v", err)
+	}
+	if len(body) > limit {
+		return nil, awsrest.Errorf(http.StatusRequestEntityTooLarge, awsrest.RequestEntityTooLarge,
+			"The payload exceeds the maximum size allowed")
+	}
+	return body, nil
+}
+
+// parseMQTT5Headers reads the x-amz-mqtt5-* headers of Publish.
+// AWS: service-2.json PublishRequest userProperties, payloadFormatIndicator,
+// correlationData (broker.md §4.2 notes).
+func parseMQTT5Headers(h http.Header, m *Message) *awsrest.Error {
+	if v := h.Get("x-amz-mqtt5-user-properties"); v != "" {
+		props, err := parseUserProperties(v)
+		if err != nil {
+			return invalid("Invalid x-amz-mqtt5-user-properties: %v", err)
+		}
+		m.UserProperties = props
+	}
+	switch v := h.Get("x-amz-mqtt5-payload-format-indicator"); v {
+	case "", "UNSPECIFIED_BYTES":
+	case "UTF8_DATA":
+		m.PayloadFormatUTF8 = true
+	default:
+		return invalid("Invalid x-amz-mqtt5-payload-format-indicator: %q", v)
+	}
+	if v := h.Get("x-amz-mqtt5-correlation-data"); v != "" {
+		b, err := base64.StdEncoding.DecodeString(v)
+		if err != nil {
+			return invalid("Invalid x-amz-mqtt5-correlation-data: not base64")
+		}
+		m.CorrelationData = b
+	}
+	return nil
+}
+
+// parseUserProperties decodes base64 of a JSON array of objects such as
+// [{"deviceName":"alpha"},{"deviceCnt":"45"}], keeping key order.
+func parseUserProperties(v string) ([]UserProperty, error) {
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, errors.New("not base64")
+	}
+	var objects []json.RawMessage
+	if err := json.Unmarshal(raw, &objects); err != nil {
+		return nil, errors.New("not a JSON array of objects")
+	}
+	var props []UserProperty
+	for _, o := range objects {
+		kvs, err := orderedStringObject(o)
+		if err != nil {
+			return nil, err
+		}
+		props = append(props, kvs...)
+	}
+	return props, nil
+}
+
+// orderedStringObject decodes a JSON object of string values in key order.
+func orderedStringObject(raw json.RawMessage) ([]UserProperty, error) {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, errors.New("not a JSON array of objects")
+	}
+	var props []UserProperty
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return nil, errors.New("malformed JSON")
+		}
+		var val string
+		if err := dec.Decode(&val); err != nil {
+			return nil, errors.New("property values must be strings")
+		}
+		props = append(props, UserProperty{Key: k.(string), Value: val})
+	}
+	return props, nil
+}

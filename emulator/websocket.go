@@ -1,0 +1,48 @@
+package emulator
+
+import (
+	"net/http"
+
+	"github.com/gorilla/websocket"
+
+	"github.com/iotemu/iotemu/emulator/internal/mqttws"
+)
+
+// upgrader accepts MQTT over WebSocket. AWS's examples send the "mqtt"
+// subprotocol and the v1 JavaScript device SDK sends "mqttv3.1"; the one the
+// client offers is echoed. Any origin may connect, as browsers do on AWS.
+// AWS: protocols.html#mqtt-ws; broker.md §5.4.
+var upgrader = websocket.Upgrader{
+	Subprotocols:    []string{"mqtt", "mqttv3.1"},
+	CheckOrigin:     func(*http.Request) bool { return true },
+	ReadBufferSize:  4096,
+	WriteBufferSize: 4096,
+}
+
+// handleWebSocket upgrades GET /mqtt and runs the MQTT connection on this
+// goroutine until it ends. SigV4 query parameters (X-Amz-Algorithm,
+// X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature,
+// X-Amz-Security-Token) are accepted; permissive mode does not verify them.
+func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.state != started {
+		s.mu.Unlock()
+		http.Error(w, "server is not running", http.StatusServiceUnavailable)
+		return
+	}
+	s.serving.Add(1) // under mu, so Close's Wait cannot begin before it
+	s.mu.Unlock()
+	defer s.serving.Done()
+
+	ws, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return // Upgrade has already answered the client with the reason
+	}
+	listener := listenerWS
+	if r.TLS != nil {
+		listener = listenerWSS
+	}
+	if err := s.broker.EstablishConnection(listener, mqttws.New(ws)); err != nil {
+		s.log.Debug("websocket client ended", "remote", r.RemoteAddr, "error", err)
+	}
+}

@@ -56,18 +56,18 @@ func (e *Error) ErrorType() string {
 
 // errorTypes maps status codes to the iot-data exception names.
 var errorTypes = map[int]string{
-	http.StatusBadRequest:                  "InvalidRequestException",
-	http.StatusUnauthorized:                "UnauthorizedException",
-	http.StatusForbidden:                   "ForbiddenException",
-	http.StatusNotFound:                    "ResourceNotFoundException",
-	http.StatusMethodNotAllowed:            "MethodNotAllowedException",
-	http.StatusConflict:                    "ConflictException",
-	http.StatusRequestEntityTooLarge:       "RequestEntityTooLargeException",
-	http.StatusUnsupportedMediaType:        "UnsupportedDocumentEncodingException",
-	http.StatusTooManyRequests:             "ThrottlingException",
-	http.StatusInternalServerError:         "InternalFailureException",
-	http.StatusServiceUnavailable:          "ServiceUnavailableException",
-	http.StatusGatewayTimeout:              "GatewayTimeoutException",
+	http.StatusBadRequest:            "InvalidRequestException",
+	http.StatusUnauthorized:          "UnauthorizedException",
+	http.StatusForbidden:             "ForbiddenException",
+	http.StatusNotFound:              "ResourceNotFoundException",
+	http.StatusMethodNotAllowed:      "MethodNotAllowedException",
+	http.StatusConflict:              "ConflictException",
+	http.StatusRequestEntityTooLarge: "RequestEntityTooLargeException",
+	http.StatusUnsupportedMediaType:  "UnsupportedDocumentEncodingException",
+	http.StatusTooManyRequests:       "ThrottlingException",
+	http.StatusInternalServerError:   "InternalFailureException",
+	http.StatusServiceUnavailable:    "ServiceUnavailableException",
+	http.StatusGatewayTimeout:        "GatewayTimeoutException",
 }
 
 // AsError converts any error returned by this package into the *Error that

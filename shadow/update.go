@@ -232,4 +232,3 @@ func (s *Service) documentsPayload(previous *Shadow, current Shadow, now int64, 
 	}
 	return encodeJSON(doc)
 }
-

@@ -1,7 +1,9 @@
 package shadow_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"sync"
 	"testing"
@@ -85,4 +87,52 @@ func newService(tb testing.TB, mod ...func(*shadow.Config)) (*shadow.Service, *r
 		tb.Fatalf("New: got error %v, want nil", err)
 	}
 	return svc, rec, clk
+}
+
+func mustUpdate(tb testing.TB, svc *shadow.Service, thing, name, req string) []byte {
+	tb.Helper()
+	b, err := svc.Update(context.Background(), thing, name, []byte(req))
+	if err != nil {
+		tb.Fatalf("Update(%s, %q, %s): got error %v, want nil", thing, name, req, err)
+	}
+	return b
+}
+
+func mustDelete(tb testing.TB, svc *shadow.Service, thing, name string) []byte {
+	tb.Helper()
+	b, err := svc.Delete(context.Background(), thing, name)
+	if err != nil {
+		tb.Fatalf("Delete(%s, %q): got error %v, want nil", thing, name, err)
+	}
+	return b
+}
+
+func mustGet(tb testing.TB, svc *shadow.Service, thing, name string) map[string]any {
+	tb.Helper()
+	b, err := svc.Get(context.Background(), thing, name)
+	if err != nil {
+		tb.Fatalf("Get(%s, %q): got error %v, want nil", thing, name, err)
+	}
+	return decodeMap(tb, b)
+}
+
+func decodeMap(tb testing.TB, b []byte) map[string]any {
+	tb.Helper()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		tb.Fatalf("decode %s: %v", b, err)
+	}
+	return m
+}
+
+// versionOf returns the "version" member of a response document.
+func versionOf(tb testing.TB, b []byte) int64 {
+	tb.Helper()
+	v, err := decodeMap(tb, b)["version"].(json.Number).Int64()
+	if err != nil {
+		tb.Fatalf("version of %s: %v", b, err)
+	}
+	return v
 }

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -21,13 +22,14 @@ import (
 // Server is one emulated AWS IoT Core endpoint: the MQTT broker and the
 // HTTPS data plane. Servers share no state; any number run in one process.
 type Server struct {
-	cfg    Config
-	log    *slog.Logger
-	broker *mqtt.Server
-	inline *mqtt.Client // mochi's inline client, the sender of emulator-made messages
-	ca     *certs.Authority
-	tls    *tls.Config
-	http   http.Handler
+	cfg        Config
+	log        *slog.Logger
+	broker     *mqtt.Server
+	inline     *mqtt.Client // mochi's inline client, the sender of emulator-made messages
+	inlineSubs atomic.Int64 // last inline subscription ID handed out
+	ca         *certs.Authority
+	tls        *tls.Config
+	http       http.Handler
 
 	mu      sync.Mutex
 	state   lifecycle

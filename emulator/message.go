@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
+	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/emulator/internal/topic"
@@ -80,4 +82,41 @@ func (m Message) packet() packets.Packet {
 		pk.Properties.User = append(pk.Properties.User, packets.UserProperty{Key: u.Key, Val: u.Value})
 	}
 	return pk
+}
+
+// Subscribe calls fn for every message published to a topic matching
+// filter, from any client or from Publish, until the returned function is
+// called. fn runs on the publishing goroutine and must not block.
+func (s *Server) Subscribe(filter string, fn func(Message)) (unsubscribe func(), err error) {
+	if err := topic.ValidateFilter(filter, s.topicLimits()); err != nil {
+		return nil, fmt.Errorf("subscribe %q: %w", filter, err)
+	}
+	id := int(s.inlineSubs.Add(1))
+	handler := func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) { fn(messageOf(pk)) }
+	if err := s.broker.Subscribe(filter, id, handler); err != nil {
+		return nil, fmt.Errorf("subscribe %q: %w", filter, err)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() { _ = s.broker.Unsubscribe(filter, id) }) // validated above; cannot fail
+	}, nil
+}
+
+// messageOf converts a mochi packet to a Message.
+func messageOf(pk packets.Packet) Message {
+	m := Message{
+		Topic:             pk.TopicName,
+		Payload:           pk.Payload,
+		QoS:               pk.FixedHeader.Qos,
+		Retain:            pk.FixedHeader.Retain,
+		ContentType:       pk.Properties.ContentType,
+		ResponseTopic:     pk.Properties.ResponseTopic,
+		CorrelationData:   pk.Properties.CorrelationData,
+		PayloadFormatUTF8: pk.Properties.PayloadFormatFlag && pk.Properties.PayloadFormat == 1,
+		MessageExpiry:     time.Duration(pk.Properties.MessageExpiryInterval) * time.Second,
+	}
+	for _, u := range pk.Properties.User {
+		m.UserProperties = append(m.UserProperties, UserProperty{Key: u.Key, Value: u.Val})
+	}
+	return m
 }

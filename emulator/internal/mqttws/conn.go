@@ -20,9 +20,13 @@ import (
 // broker's read loop) and serialises writers with a mutex, as gorilla
 // requires.
 type Conn struct {
-	ws      *websocket.Conn
-	reader  io.Reader
-	writeMu sync.Mutex
+	ws     *websocket.Conn
+	reader io.Reader
+
+	writeMu sync.Mutex // serialises writes; gorilla allows one writer
+
+	deadlineMu    sync.Mutex // guards writeDeadline, set by any goroutine
+	writeDeadline time.Time  // applied by Write: gorilla's setter races with writes
 }
 
 var _ net.Conn = (*Conn)(nil)
@@ -61,6 +65,12 @@ func (c *Conn) Read(p []byte) (int, error) {
 func (c *Conn) Write(p []byte) (int, error) {
 	c.writeMu.Lock()
 	defer c.writeMu.Unlock()
+	c.deadlineMu.Lock()
+	d := c.writeDeadline
+	c.deadlineMu.Unlock()
+	if err := c.ws.SetWriteDeadline(d); err != nil {
+		return 0, fmt.Errorf("write websocket: %w", err)
+	}
 	if err := c.ws.WriteMessage(websocket.BinaryMessage, p); err != nil {
 		return 0, fmt.Errorf("write websocket: %w", err)
 	}
@@ -82,14 +92,19 @@ func (c *Conn) SetDeadline(t time.Time) error {
 	if err := c.ws.SetReadDeadline(t); err != nil {
 		return err
 	}
-	return c.ws.SetWriteDeadline(t)
+	return c.SetWriteDeadline(t)
 }
 
 // SetReadDeadline sets the read deadline.
 func (c *Conn) SetReadDeadline(t time.Time) error { return c.ws.SetReadDeadline(t) }
 
-// SetWriteDeadline sets the write deadline.
-func (c *Conn) SetWriteDeadline(t time.Time) error { return c.ws.SetWriteDeadline(t) }
+// SetWriteDeadline sets the deadline of the next writes.
+func (c *Conn) SetWriteDeadline(t time.Time) error {
+	c.deadlineMu.Lock()
+	defer c.deadlineMu.Unlock()
+	c.writeDeadline = t
+	return nil
+}
 
 // closeToEOF turns a normal WebSocket close into io.EOF, which the broker
 // treats as the peer going away.

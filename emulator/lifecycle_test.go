@@ -128,4 +128,3 @@ func BenchmarkStartClose(b *testing.B) {
 		}
 	}
 }
-

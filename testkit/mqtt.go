@@ -97,4 +97,3 @@ func wait(t paho.Token) error {
 	}
 	return t.Error()
 }
-

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strconv"
 )
 
 // sections is the stored shape of both state and metadata: the desired and
@@ -213,6 +214,11 @@ const numberPrecision = 256
 
 // numbersEqual compares two JSON numbers by value.
 func numbersEqual(a, b json.Number) bool {
+	if x, errA := strconv.ParseInt(string(a), 10, 64); errA == nil {
+		if y, errB := strconv.ParseInt(string(b), 10, 64); errB == nil {
+			return x == y
+		}
+	}
 	x, _, errA := big.ParseFloat(string(a), 10, numberPrecision, big.ToNearestEven)
 	y, _, errB := big.ParseFloat(string(b), 10, numberPrecision, big.ToNearestEven)
 	if errA != nil || errB != nil {

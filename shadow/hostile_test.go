@@ -73,7 +73,6 @@ func TestHostileInput(t *testing.T) {
 	}
 }
 
-
 // TestNumberPrecision: numbers are stored and echoed with their exact digits.
 func TestNumberPrecision(t *testing.T) {
 	svc, rec, _ := newService(t)

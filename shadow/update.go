@@ -114,7 +114,10 @@ func (s *Service) apply(ctx context.Context, k Key, doc *document, live bool, ba
 		}
 		previous = &prev
 	}
-	oldDelta, _ := s.computeDelta(doc.state.Desired, doc.state.Reported, doc.meta.Desired)
+	var oldDelta map[string]any
+	if s.cfg.Compat.DeltaOnlyWhenChanged {
+		oldDelta, _ = s.computeDelta(doc.state.Desired, doc.state.Reported, doc.meta.Desired)
+	}
 	now := s.now()
 	ts := json.Number(strconv.FormatInt(now, 10))
 	s.applySection(&doc.state.Desired, &doc.meta.Desired, req.desired, req.desiredPresent, ts)

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"log/slog"
 	"regexp"
+	"slices"
 	"sync"
 	"time"
 )
@@ -153,6 +154,7 @@ func (cfg Config) withDefaults() Config {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	cfg.Compat.ErrorTimestampCodes = slices.Clone(cfg.Compat.ErrorTimestampCodes)
 	l := &cfg.Limits
 	setDefault(&l.MaxStateBytes, 8192)
 	setDefault(&l.MaxPayloadBytes, 128*1024)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -140,4 +141,22 @@ func make65() []byte {
 		b[i] = 'x'
 	}
 	return b
+}
+
+// TestRejectedInvalidNameEchoesToken: a name validation error on MQTT
+// still echoes the request's clientToken.
+func TestRejectedInvalidNameEchoesToken(t *testing.T) {
+	svc, rec, _ := newService(t)
+	long := "$aws/things/" + string(make65()) + string(make65()) + "/shadow/update"
+	if err := svc.HandleMQTT(context.Background(), long, []byte(`{"state":{},"clientToken":"tok"}`)); err != nil {
+		t.Fatalf("HandleMQTT: %v", err)
+	}
+	msgs := rec.take()
+	if len(msgs) != 1 {
+		t.Fatalf("published: got %d messages, want 1", len(msgs))
+	}
+	got := decodeMap(t, msgs[0].Payload)
+	if got["clientToken"] != "tok" || !strings.HasPrefix(got["message"].(string), "1 validation error detected: Value '") {
+		t.Errorf("rejected: got %s, want a validation error echoing tok", msgs[0].Payload)
+	}
 }

@@ -57,7 +57,8 @@ func (s *Service) notifyUpdate(ctx context.Context, r *updateResult, acceptedAnd
 // returns the clientToken to echo on rejection.
 func (s *Service) update(ctx context.Context, k Key, payload []byte) (*updateResult, string, error) {
 	if err := s.validateKey(k); err != nil {
-		return nil, "", err
+		tok, _ := s.requestClientToken(payload)
+		return nil, tok, err
 	}
 	req, tok, err := s.parseUpdate(payload)
 	if err != nil {

@@ -1,0 +1,90 @@
+package rules
+
+import (
+	"crypto/rand"
+	"fmt"
+	"log/slog"
+	mrand "math/rand/v2"
+	"time"
+)
+
+// DefaultEvalTimeout bounds one statement evaluation when Config.EvalTimeout
+// is zero.
+const DefaultEvalTimeout = 2 * time.Second
+
+// Config configures an Engine. The zero value is usable.
+type Config struct {
+	// Publisher receives Republish actions' messages.
+	Publisher Publisher
+	// Now is the clock for timestamp() when a Message has no Timestamp.
+	Now func() time.Time
+	// NewUUID generates newuuid() values (default: random version 4 UUIDs).
+	NewUUID func() string
+	// Rand generates rand() values in [0,1) (default: math/rand/v2).
+	Rand func() float64
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+	// EvalTimeout bounds each evaluation (default DefaultEvalTimeout).
+	EvalTimeout time.Duration
+	// AccountID is returned by accountid() and used in rule ARNs.
+	AccountID string
+	// Region is used in rule ARNs.
+	Region string
+	// Externals are the backends of external SQL functions.
+	Externals Externals
+	// Compat holds switches for behaviours AWS leaves unconfirmed
+	// (docs/compat-rules.md).
+	Compat Compat
+}
+
+// Compat holds named switches for points where AWS's behaviour is not
+// confirmed. The zero value is iotemu's best reading of AWS.
+type Compat struct {
+	// ShortCircuitLogic makes `true OR Undefined` true and
+	// `false AND Undefined` false; AWS's operator table says Undefined.
+	ShortCircuitLogic bool
+	// AllowUnquotedFrom accepts `FROM a/b` (AWS requires single quotes, but
+	// some AWS examples omit them).
+	AllowUnquotedFrom bool
+	// HashMatchesParent makes `a/#` match topic `a` (MQTT 3.1.1 §4.7.1.2);
+	// AWS's topics page says it does not.
+	HashMatchesParent bool
+	// DefaultSQLVersion is used for rules without SQLVersion; "" means
+	// 2015-10-08, AWS's default for the API and CLI.
+	DefaultSQLVersion string
+}
+
+func (c Config) withDefaults() Config {
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.NewUUID == nil {
+		c.NewUUID = newUUID
+	}
+	if c.Rand == nil {
+		c.Rand = mrand.Float64
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.EvalTimeout <= 0 {
+		c.EvalTimeout = DefaultEvalTimeout
+	}
+	if c.AccountID == "" {
+		c.AccountID = "000000000000"
+	}
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	return c
+}
+
+// newUUID returns a random (version 4) UUID string, as newuuid() does.
+// AWS: iot-sql-functions.html#iot-sql-function-newuuid.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,138 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/iotemu/iotemu/rules/internal/eval"
+)
+
+// Result reports one rule evaluated for a message.
+type Result struct {
+	// Rule is the rule name.
+	Rule string
+	// Fired is true when WHERE was true and the actions ran.
+	Fired bool
+	// Payload is the output handed to the actions.
+	Payload []byte
+	// Err is an evaluation failure (time limit, failed external function);
+	// no action ran.
+	Err error
+	// ActionErrors lists the actions that failed, for the error action.
+	ActionErrors []ActionError
+}
+
+// ActionError is the failure of one action of a rule.
+type ActionError struct {
+	Index  int
+	Action Action
+	Err    error
+}
+
+// Error describes the failed action.
+func (a ActionError) Error() string { return fmt.Sprintf("action %d: %v", a.Index, a.Err) }
+
+// Unwrap returns the action's error.
+func (a ActionError) Unwrap() error { return a.Err }
+
+// ingestPrefix starts Basic Ingest topics. AWS: iot-basic-ingest.html.
+const ingestPrefix = "$aws/rules/"
+
+// ParseIngestTopic splits a Basic Ingest topic `$aws/rules/<rule>[/rest]`
+// into the rule name and the rest (the topic that topic() sees).
+// AWS: iot-basic-ingest.html; iot-sql-functions.html#iot-function-topic.
+func ParseIngestTopic(topic string) (ruleName, rest string, ok bool) {
+	if !strings.HasPrefix(topic, ingestPrefix) {
+		return "", "", false
+	}
+	name, rest, _ := strings.Cut(topic[len(ingestPrefix):], "/")
+	if name == "" {
+		return "", "", false
+	}
+	return name, rest, true
+}
+
+// Handle evaluates every enabled rule whose FROM filter matches m.Topic,
+// synchronously, running the actions of those whose WHERE is true. A Basic
+// Ingest topic reaches only the named rule (its FROM is not checked), and
+// ErrRuleNotFound is returned when that rule is missing or disabled.
+func (e *Engine) Handle(ctx context.Context, m Message) ([]Result, error) {
+	if name, rest, ok := ParseIngestTopic(m.Topic); ok {
+		return e.handleIngest(ctx, m, name, rest)
+	}
+	var matched []*rule
+	e.mu.RLock()
+	e.index.match(m.Topic, func(r *rule) { matched = append(matched, r) })
+	e.mu.RUnlock()
+	if len(matched) == 0 {
+		return nil, nil
+	}
+	sort.Slice(matched, func(i, j int) bool { return matched[i].name < matched[j].name })
+	results := make([]Result, 0, len(matched))
+	for _, r := range matched {
+		results = append(results, e.run(ctx, r, m, m.Topic))
+	}
+	return results, nil
+}
+
+func (e *Engine) handleIngest(ctx context.Context, m Message, name, rest string) ([]Result, error) {
+	e.mu.RLock()
+	r, ok := e.rules[name]
+	e.mu.RUnlock()
+	if !ok || r.spec.Disabled {
+		e.log.Warn("basic ingest for missing or disabled rule", "rule", name, "topic", m.Topic)
+		return nil, fmt.Errorf("handle basic ingest %s: %w", m.Topic, ErrRuleNotFound)
+	}
+	return []Result{e.run(ctx, r, m, rest)}, nil
+}
+
+// run evaluates one rule and runs its actions in order.
+func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Result {
+	res := Result{Rule: r.name}
+	env := e.env(ctx, m, topic)
+	o, err := e.ev.Run(ctx, r.prog, env)
+	if err != nil {
+		res.Err = fmt.Errorf("evaluate rule %s: %w", r.name, err)
+		e.log.Warn("rule evaluation failed", "rule", r.name, "topic", m.Topic, "error", err)
+		return res
+	}
+	if !o.Matched {
+		return res
+	}
+	res.Fired, res.Payload = true, o.Payload
+	out := Output{
+		RuleName: r.name, SQLVersion: string(r.stmt.Version), Payload: o.Payload, Message: m,
+		run: &evalRun{ev: e.ev, env: env, vars: o.Vars, version: r.stmt.Version, compat: e.cfg.Compat, publisher: e.cfg.Publisher},
+	}
+	for i, a := range r.actions {
+		if err := a.Do(ctx, out); err != nil {
+			res.ActionErrors = append(res.ActionErrors, ActionError{Index: i, Action: r.spec.Actions[i], Err: err})
+			e.log.Warn("rule action failed", "rule", r.name, "action", i, "error", err)
+		}
+	}
+	return res
+}
+
+func (e *Engine) env(ctx context.Context, m Message, topic string) *eval.Env {
+	ts := m.Timestamp
+	if ts.IsZero() {
+		ts = e.cfg.Now()
+	}
+	return &eval.Env{
+		Topic: topic, Payload: m.Payload, ClientID: m.ClientID, Principal: m.Principal,
+		AccountID: e.cfg.AccountID, SourceIP: m.SourceIP, TraceID: m.TraceID, Timestamp: ts.UnixMilli(),
+		UserProperties: m.UserProperties, ContentType: m.ContentType, ResponseTopic: m.ResponseTopic,
+		CorrelationData: m.CorrelationData, PayloadFormat: m.PayloadFormat.awsName(),
+		NewUUID: e.cfg.NewUUID, Rand: e.cfg.Rand,
+		External: func(ctx context.Context, name string, args []eval.ExtArg) ([]byte, error) {
+			b, err := e.cfg.Externals.call(ctx, name, args)
+			if errors.Is(err, ErrNotFound) {
+				return nil, eval.ErrUndefined
+			}
+			return b, err
+		},
+	}
+}

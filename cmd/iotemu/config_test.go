@@ -1,0 +1,62 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLoadOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want func(o *options) any
+		exp  any
+	}{
+		{"defaults", nil, nil, func(o *options) any {
+			return []string{o.emulator.MQTT.Addr, o.emulator.MQTTTLS.Addr, o.emulator.HTTP.Addr, o.emulator.HTTPS.Addr}
+		}, []string{"127.0.0.1:1883", "127.0.0.1:8883", "127.0.0.1:8080", "127.0.0.1:8443"}},
+		{"env", nil, map[string]string{"IOTEMU_MQTT_ADDR": ":1884", "IOTEMU_LOG_LEVEL": "debug"}, func(o *options) any {
+			return []any{o.emulator.MQTT.Addr, o.logLevel}
+		}, []any{":1884", slog.LevelDebug}},
+		{"flag beats env", []string{"-mqtt-addr", ":1885"}, map[string]string{"IOTEMU_MQTT_ADDR": ":1884"}, func(o *options) any {
+			return o.emulator.MQTT.Addr
+		}, ":1885"},
+		{"off", []string{"-https-addr", "off"}, nil, func(o *options) any {
+			return o.emulator.HTTPS.Disabled
+		}, true},
+		{"tls hosts", []string{"-tls-hosts", "iot.local,10.0.0.5"}, nil, func(o *options) any {
+			return o.emulator.TLS.Hosts
+		}, []string{"iot.local", "10.0.0.5"}},
+		{"require client cert from env", nil, map[string]string{"IOTEMU_TLS_REQUIRE_CLIENT_CERT": "true"}, func(o *options) any {
+			return o.emulator.Compat.RequireClientCertificate
+		}, true},
+		{"version", []string{"-version"}, nil, func(o *options) any { return o.version }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, err := loadOptions(tt.args, func(k string) string { return tt.env[k] }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.exp, tt.want(&o)); diff != "" {
+				t.Errorf("got, want (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadOptionsErrors(t *testing.T) {
+	for name, args := range map[string][]string{
+		"bad log level":  {"-log-level", "loud"},
+		"unknown flag":   {"-nope"},
+		"extra argument": {"serve"},
+	} {
+		if _, err := loadOptions(args, func(string) string { return "" }, io.Discard); err == nil {
+			t.Errorf("%s: got nil, want an error", name)
+		}
+	}
+}

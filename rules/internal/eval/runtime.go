@@ -125,6 +125,9 @@ func (r *rt) root(payload []byte) goja.Value {
 // run executes a program under the evaluation time limit and the context:
 // vm.Interrupt stops a runaway expression and no goroutine outlives run.
 func (ev *Evaluator) run(ctx context.Context, r *rt, p *goja.Program) (goja.Value, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
 	if ev.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, ev.timeout)

@@ -39,17 +39,20 @@ const (
 // keyPrefix is prepended to every object key inside the runtime.
 const keyPrefix = "."
 
-var boolType = reflect.TypeOf(true)
+var (
+	boolType        = reflect.TypeOf(true)
+	arrayBufferType = reflect.TypeOf(goja.ArrayBuffer{})
+)
 
 func kindOf(v goja.Value) kind {
 	if v == nil {
 		return kUndef
 	}
 	if o, ok := v.(*goja.Object); ok {
-		switch o.ClassName() {
-		case "Array":
+		if o.ClassName() == "Array" {
 			return kArr
-		case "ArrayBuffer":
+		}
+		if o.ExportType() == arrayBufferType {
 			return kBytes
 		}
 		return kObj

@@ -3,12 +3,17 @@ package emulator_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
 	"runtime"
 	"strings"
 	"testing"
 
 	paho3 "github.com/eclipse/paho.mqtt.golang"
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/testkit"
@@ -128,3 +133,37 @@ func BenchmarkStartClose(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPeerMochiStartClose is the peer of BenchmarkStartClose: a bare
+// mochi broker with one TCP listener, what any mochi-based emulator pays.
+func BenchmarkPeerMochiStartClose(b *testing.B) {
+	for b.Loop() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := mqtt.New(&mqtt.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err := srv.AddHook(new(allowAll), nil); err != nil {
+			b.Fatal(err)
+		}
+		if err := srv.AddListener(listeners.NewNet("t", ln)); err != nil {
+			b.Fatal(err)
+		}
+		if err := srv.Serve(); err != nil {
+			b.Fatal(err)
+		}
+		if err := srv.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// allowAll is the smallest mochi auth hook that admits every client.
+type allowAll struct{ mqtt.HookBase }
+
+func (allowAll) ID() string { return "allow" }
+func (allowAll) Provides(b byte) bool {
+	return b == mqtt.OnConnectAuthenticate || b == mqtt.OnACLCheck
+}
+func (allowAll) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
+func (allowAll) OnACLCheck(*mqtt.Client, string, bool) bool              { return true }

@@ -1,0 +1,3 @@
+// Package archtest holds the test that enforces ARCHITECTURE.md's
+// dependency rule; it has no code of its own.
+package archtest

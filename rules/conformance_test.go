@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/rules"
-	"github.com/iotemu/iotemu/rules/internal/vectors"
+	"github.com/iotemu/iotemu/rules/rulestest"
 )
 
-const vectorsPath = "../../shared/conformance/rules-sql-vectors.json"
+const vectorsPath = "../../shared/conformance/rules-sql-rulestest.json"
 
 // believedWrong lists vectors whose expectation iotemu deliberately does not
 // follow, with what is asserted instead and why (docs/compat-rules.md).
@@ -24,12 +24,12 @@ var believedWrong = map[string]struct{ want, reason string }{
 	},
 }
 
-func loadVectors(tb testing.TB) *vectors.File {
+func loadVectors(tb testing.TB) *rulestest.File {
 	tb.Helper()
 	if _, err := os.Stat(vectorsPath); errors.Is(err, os.ErrNotExist) {
 		tb.Skipf("conformance vectors not found at %s", vectorsPath)
 	}
-	f, err := vectors.Load(vectorsPath)
+	f, err := rulestest.Load(vectorsPath)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func loadVectors(tb testing.TB) *vectors.File {
 
 var fixedNow = time.UnixMilli(1700000000000)
 
-func vectorEngine(tb testing.TB, c vectors.Context, pub rules.Publisher) *rules.Engine {
+func vectorEngine(tb testing.TB, c rulestest.Context, pub rules.Publisher) *rules.Engine {
 	tb.Helper()
 	uuid := c.NewUUID
 	if uuid == "" {
@@ -56,7 +56,7 @@ func vectorEngine(tb testing.TB, c vectors.Context, pub rules.Publisher) *rules.
 	return e
 }
 
-func vectorMessage(topic string, payload []byte, c vectors.Context) rules.Message {
+func vectorMessage(topic string, payload []byte, c rulestest.Context) rules.Message {
 	m := rules.Message{Topic: topic, Payload: payload, ClientID: c.ClientID}
 	if c.Timestamp != 0 {
 		m.Timestamp = time.UnixMilli(c.Timestamp)
@@ -96,7 +96,7 @@ func TestConformanceVectors(t *testing.T) {
 				t.Fatalf("got %d outputs, want 1", len(outs))
 			}
 			if bw, ok := believedWrong[v.ID]; ok {
-				if d := vectors.CompareJSON(outs[0].Payload, []byte(bw.want)); d != "" {
+				if d := rulestest.CompareJSON(outs[0].Payload, []byte(bw.want)); d != "" {
 					t.Fatalf("believed-wrong vector (%s): %s", bw.reason, d)
 				}
 				t.Logf("vector %s believed wrong: %s; asserted %s", v.ID, bw.reason, bw.want)
@@ -160,7 +160,7 @@ func TestConformanceTemplateVectors(t *testing.T) {
 func TestConformanceRuleNames(t *testing.T) {
 	f := loadVectors(t)
 	for _, v := range f.RuleNameVectors {
-		e := vectorEngine(t, vectors.Context{}, nil)
+		e := vectorEngine(t, rulestest.Context{}, nil)
 		err := e.Add(rules.Rule{Name: v.RuleName, SQL: "SELECT * FROM 'a'"})
 		if got := err == nil; got != v.Valid {
 			t.Errorf("rule name %q: got valid=%v (%v), want %v", v.RuleName, got, err, v.Valid)

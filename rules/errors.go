@@ -33,6 +33,9 @@ var (
 	// ErrNoExternal reports an external function (aws_lambda, get_thing_shadow,
 	// ...) called without a backend in Config.Externals.
 	ErrNoExternal = eval.ErrNoExternal
+	// ErrCallLimit reports a second get_dynamodb or get_registry_data call in
+	// one statement; the rule runs no action.
+	ErrCallLimit = eval.ErrCallLimit
 	// ErrNotFound, returned by an Externals backend, makes the external
 	// function's result Undefined instead of failing the rule.
 	ErrNotFound = errors.New("external resource not found")

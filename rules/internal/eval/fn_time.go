@@ -45,7 +45,7 @@ func fnParseTime(r *rt, a []goja.Value) goja.Value {
 		if !ok {
 			return undef
 		}
-		l, err := zoneByName(tz)
+		l, err := r.zone(tz)
 		if err != nil {
 			return undef
 		}
@@ -65,7 +65,7 @@ func fnTimeToEpoch(r *rt, a []goja.Value) goja.Value {
 	if !ok || len(s) != 2 {
 		return undef
 	}
-	t, err := jdkParse(s[0], s[1])
+	t, err := jdkParse(s[0], s[1], r.zone)
 	if err != nil {
 		return undef
 	}

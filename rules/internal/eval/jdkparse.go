@@ -12,17 +12,18 @@ type parsed struct {
 	year, month, day, hour, min, sec, nano int
 	pm, hasAmPm, hour12                    bool
 	loc                                    *time.Location
+	lookup                                 func(string) (*time.Location, error)
 }
 
 // jdkParse parses s with a java.time DateTimeFormatter pattern, the format
 // time_to_epoch() uses; without a zone the time is UTC.
 // AWS: iot-sql-functions.html#iot-sql-function-time-to-epoch.
-func jdkParse(s, pattern string) (time.Time, error) {
+func jdkParse(s, pattern string, zone func(string) (*time.Location, error)) (time.Time, error) {
 	toks, err := splitPattern(pattern)
 	if err != nil {
 		return time.Time{}, err
 	}
-	p := parsed{year: 1970, month: 1, day: 1, loc: time.UTC}
+	p := parsed{year: 1970, month: 1, day: 1, loc: time.UTC, lookup: zone}
 	rest := s
 	for _, tk := range toks {
 		if tk.letter == 0 {
@@ -152,7 +153,7 @@ func (p *parsed) zone(tk patToken, s string) (string, error) {
 	for n < len(s) && strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_/+-:", s[n]) >= 0 {
 		n++
 	}
-	loc, err := zoneByName(s[:n])
+	loc, err := p.lookup(s[:n])
 	if err != nil {
 		return s, err
 	}

@@ -88,6 +88,24 @@ type rt struct {
 	ctx     context.Context
 	fatal   error
 	calls   map[string]int // once-per-statement external calls
+	zones   map[string]*time.Location
+}
+
+// zone resolves a zone id, caching per runtime (time.LoadLocation reads the
+// embedded database on every call).
+func (r *rt) zone(id string) (*time.Location, error) {
+	if l, ok := r.zones[id]; ok {
+		return l, nil
+	}
+	l, err := zoneByName(id)
+	if err != nil {
+		return nil, err
+	}
+	if r.zones == nil || len(r.zones) > 256 {
+		r.zones = map[string]*time.Location{}
+	}
+	r.zones[id] = l
+	return l, nil
 }
 
 func (ev *Evaluator) newRT() *rt {

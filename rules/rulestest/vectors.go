@@ -1,7 +1,7 @@
-// Package vectors loads the AWS IoT SQL conformance vectors
+// Package rulestest loads the AWS IoT SQL conformance vectors
 // (shared/conformance/rules-sql-vectors.json) and compares rule outputs the
 // way a vector says, so that unit and end-to-end tests share one reader.
-package vectors
+package rulestest
 
 import (
 	"bytes"

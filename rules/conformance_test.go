@@ -12,7 +12,7 @@ import (
 	"github.com/iotemu/iotemu/rules/rulestest"
 )
 
-const vectorsPath = "../../shared/conformance/rules-sql-rulestest.json"
+const vectorsPath = "../../shared/conformance/rules-sql-vectors.json"
 
 // believedWrong lists vectors whose expectation iotemu deliberately does not
 // follow, with what is asserted instead and why (docs/compat-rules.md).

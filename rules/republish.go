@@ -74,6 +74,11 @@ func (a Republish) Do(ctx context.Context, out Output) error {
 	return c.Do(ctx, out)
 }
 
+var (
+	_ Action = Republish{}
+	_ Action = (*compiledRepublish)(nil)
+)
+
 // compiledRepublish is a Republish with its templates compiled.
 type compiledRepublish struct {
 	spec    Republish

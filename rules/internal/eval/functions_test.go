@@ -2,6 +2,8 @@ package eval
 
 import (
 	"testing"
+
+	"github.com/iotemu/iotemu/rules/internal/sql"
 )
 
 // TestFunctions checks each function's documented examples and edge cases.
@@ -177,5 +179,21 @@ func TestContextMQTT5(t *testing.T) {
 		`"e":"UTF8_DATA","f":"aWQ=","g":"trace-1","h":"abc123","i":"n/a"}`
 	if got != want {
 		t.Errorf("got %s, want %s", got, want)
+	}
+}
+
+// TestCatalogMatchesBuiltins keeps the parser's function list and the
+// implementations in sync.
+func TestCatalogMatchesBuiltins(t *testing.T) {
+	impl := builtins()
+	for name := range sql.Functions {
+		if impl[name] == nil {
+			t.Errorf("function %s is parsed but not implemented", name)
+		}
+	}
+	for name := range impl {
+		if _, ok := sql.Functions[name]; !ok {
+			t.Errorf("function %s is implemented but unknown to the parser", name)
+		}
 	}
 }

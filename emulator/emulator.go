@@ -14,9 +14,10 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/emulator/internal/certs"
+	"github.com/iotemu/iotemu/shadow"
 )
 
 // Server is one emulated AWS IoT Core endpoint: the MQTT broker and the
@@ -31,9 +32,13 @@ type Server struct {
 	tls        *tls.Config
 	http       http.Handler
 
+	reserved *reservedTable
+	shadows  *shadow.Service
+
 	mu      sync.Mutex
 	state   lifecycle
-	bound   map[string]net.Listener // by listener name, set by Start
+	bound   map[string]net.Listener  // by listener name, set by Start
+	mqttLns map[string]*connListener // by mochi listener ID, set by Start
 	servers []*http.Server
 	serving sync.WaitGroup // http.Server.Serve goroutines and WebSocket clients
 	closed  chan struct{}  // closed once Close has finished
@@ -64,8 +69,11 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), reserved: newReservedTable()}
 	if err := s.setupTLS(); err != nil {
+		return nil, err
+	}
+	if err := s.newShadows(); err != nil {
 		return nil, err
 	}
 	broker, err := newBroker(s)
@@ -168,28 +176,21 @@ func closeAll(bound map[string]net.Listener) {
 }
 
 // serveBroker hands the MQTT sockets to mochi. WebSocket clients arrive
-// through the HTTP listeners; mochi still needs a listener under their
-// IDs so that it disconnects them on Close.
+// through the HTTP listeners and are handed over under the IDs ws and wss.
 func (s *Server) serveBroker() error {
-	add := func(l listeners.Listener) error {
-		if err := s.broker.AddListener(l); err != nil {
-			return fmt.Errorf("add listener %s: %w", l.ID(), err)
-		}
-		return nil
+	s.mqttLns = map[string]*connListener{
+		listenerWS:  newConnListener(listenerWS, nil),
+		listenerWSS: newConnListener(listenerWSS, nil),
 	}
 	if ln, ok := s.bound[listenerMQTT]; ok {
-		if err := add(listeners.NewNet(listenerMQTT, ln)); err != nil {
-			return err
-		}
+		s.mqttLns[listenerMQTT] = newConnListener(listenerMQTT, ln)
 	}
 	if ln, ok := s.bound[listenerMQTTTLS]; ok {
-		if err := add(listeners.NewNet(listenerMQTTTLS, tls.NewListener(ln, s.tls))); err != nil {
-			return err
-		}
+		s.mqttLns[listenerMQTTTLS] = newConnListener(listenerMQTTTLS, tls.NewListener(ln, s.tls))
 	}
-	for _, id := range []string{listenerWS, listenerWSS} {
-		if err := add(&attachedListener{id: id}); err != nil {
-			return err
+	for _, l := range s.mqttLns {
+		if err := s.broker.AddListener(l); err != nil {
+			return fmt.Errorf("add listener %s: %w", l.ID(), err)
 		}
 	}
 	if err := s.broker.Serve(); err != nil {
@@ -248,7 +249,8 @@ func (s *Server) Close(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("shut down http: %w", err))
 		}
 	}
-	if err := s.broker.Close(); err != nil { // disconnects TCP, TLS and WebSocket clients
+	s.disconnectAll()
+	if err := s.broker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close mqtt: %w", err))
 	}
 	if err := s.waitServing(ctx); err != nil {
@@ -257,6 +259,21 @@ func (s *Server) Close(ctx context.Context) error {
 	s.err = errors.Join(errs...)
 	close(s.closed)
 	return s.err
+}
+
+// disconnectAll ends every MQTT connection before mochi closes: clients
+// get DISCONNECT "Server shutting down" (MQTT 5), then every socket closes,
+// including those still before CONNECT, and each listener waits until the
+// broker has returned its connections.
+func (s *Server) disconnectAll() {
+	for _, cl := range s.broker.Clients.GetAll() {
+		if !cl.Net.Inline && !cl.Closed() {
+			_ = s.broker.DisconnectClient(cl, packets.ErrServerShuttingDown) // the socket closes next anyway
+		}
+	}
+	for _, l := range s.mqttLns {
+		l.shutdown()
+	}
 }
 
 // waitServing waits for the Server's goroutines, logging after a few
@@ -296,18 +313,4 @@ func (s *Server) IssueClientCertificate(commonName string) (tls.Certificate, err
 		return tls.Certificate{}, fmt.Errorf("issue client certificate: %w", err)
 	}
 	return c, nil
-}
-
-// attachedListener registers, under a mochi listener ID, connections that
-// the HTTP server accepts and upgrades to WebSocket. It accepts nothing by
-// itself; closing it disconnects its clients.
-type attachedListener struct{ id string }
-
-func (l *attachedListener) Init(*slog.Logger) error     { return nil }
-func (l *attachedListener) Serve(listeners.EstablishFn) {}
-func (l *attachedListener) ID() string                  { return l.id }
-func (l *attachedListener) Address() string             { return "" }
-func (l *attachedListener) Protocol() string            { return "websocket" }
-func (l *attachedListener) Close(closeClients listeners.CloseFn) {
-	closeClients(l.id)
 }

@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"bytes"
+	"context"
+	"strings"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
@@ -20,6 +22,8 @@ func (h *hook) Provides(b byte) bool {
 	return bytes.Contains([]byte{
 		mqtt.OnConnectAuthenticate,
 		mqtt.OnACLCheck,
+		mqtt.OnPublish,
+		mqtt.OnPublished,
 	}, []byte{b})
 }
 
@@ -27,5 +31,36 @@ func (h *hook) Provides(b byte) bool {
 // anyone may connect, as with an AWS policy allowing iot:Connect on *.
 func (h *hook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
 
-// OnACLCheck allows every publish and subscribe in permissive mode.
-func (h *hook) OnACLCheck(*mqtt.Client, string, bool) bool { return true }
+// OnACLCheck applies the reserved-topic table to $ topics (publishes,
+// subscriptions and deliveries alike); everything else is allowed in
+// permissive mode. The emulator's own inline client is never checked.
+func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
+	if cl.Net.Inline || !strings.HasPrefix(topic, "$") {
+		return true
+	}
+	if write {
+		return h.server.reserved.mayPublish(topic)
+	}
+	return h.server.reserved.maySubscribe(topic)
+}
+
+// OnPublish keeps Basic Ingest messages away from subscribers; mochi still
+// acknowledges them.
+// AWS: iot-basic-ingest.html ("bypasses the message broker").
+func (h *hook) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.ingest {
+		return pk, packets.CodeSuccessIgnore
+	}
+	return pk, nil
+}
+
+// OnPublished hands a message on a service's reserved topic to the service,
+// after it was delivered to subscribers.
+func (h *hook) OnPublished(_ *mqtt.Client, pk packets.Packet) {
+	if !strings.HasPrefix(pk.TopicName, "$") {
+		return
+	}
+	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
+		r.handle(context.Background(), messageOf(pk))
+	}
+}

@@ -20,6 +20,10 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/ca.pem", s.handleCA, http.MethodGet, http.MethodHead)
 	rt.HandleFunc("/mqtt", s.handleWebSocket, http.MethodGet)
 	rt.HandleFunc("/topics/{topic...}", s.handlePublish, http.MethodPost)
+	rt.HandleFunc("/things/{thing}/shadow", s.handleGetShadow, http.MethodGet)
+	rt.HandleFunc("/things/{thing}/shadow", s.handleUpdateShadow, http.MethodPost)
+	rt.HandleFunc("/things/{thing}/shadow", s.handleDeleteShadow, http.MethodDelete)
+	rt.HandleFunc("/api/things/shadow/ListNamedShadowsForThing/{thing}", s.handleListNamedShadows, http.MethodGet)
 	return withRequestID(rt)
 }
 

@@ -34,15 +34,15 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	defer s.serving.Done()
 
+	listener := s.mqttLns[listenerWS]
+	if r.TLS != nil {
+		listener = s.mqttLns[listenerWSS]
+	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // Upgrade has already answered the client with the reason
 	}
-	listener := listenerWS
-	if r.TLS != nil {
-		listener = listenerWSS
-	}
-	if err := s.broker.EstablishConnection(listener, mqttws.New(ws)); err != nil {
+	if err := listener.serve(s.broker.EstablishConnection, mqttws.New(ws)); err != nil {
 		s.log.Debug("websocket client ended", "remote", r.RemoteAddr, "error", err)
 	}
 }

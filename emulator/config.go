@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+
+	"github.com/iotemu/iotemu/fixtures"
 )
 
 // Config configures a Server. The zero value is a working emulator bound to
@@ -27,6 +29,9 @@ type Config struct {
 
 	Limits Limits
 	Compat Compat
+
+	// Fixtures are applied by New: shadows seeded, rules created.
+	Fixtures *fixtures.Set
 
 	// Logger receives the emulator's logs; nil discards them.
 	Logger *slog.Logger

@@ -83,6 +83,9 @@ func New(cfg Config) (*Server, error) {
 	s.broker = broker
 	s.inline, _ = broker.Clients.Get(mqtt.InlineClientId) // present: Options.InlineClient is set
 	s.http = s.routes()
+	if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -1,0 +1,33 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/iotemu/iotemu/fixtures"
+	"github.com/iotemu/iotemu/shadow"
+)
+
+// Apply loads seed data into the running or not yet started server:
+// shadows are stored (without notifications, as if they had always been
+// there) and rules are created. It reports every invalid entry.
+func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
+	if set == nil {
+		return nil
+	}
+	var errs []error
+	for i, sh := range set.Shadows {
+		doc, err := shadow.ParseDocument(sh.Document)
+		if err == nil {
+			err = s.shadows.Set(ctx, sh.Thing, sh.Name, doc)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("shadows[%d] (%s %q): %w", i, sh.Thing, sh.Name, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("apply fixtures: %w", err)
+	}
+	return nil
+}

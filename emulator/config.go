@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"time"
 
 	"github.com/iotemu/iotemu/fixtures"
 )
@@ -32,6 +33,11 @@ type Config struct {
 
 	// Fixtures are applied by New: shadows seeded, rules created.
 	Fixtures *fixtures.Set
+
+	// Now is the clock of the services' timestamps (shadow metadata, rules'
+	// timestamp()); nil means time.Now. Tests inject one to get exact
+	// documents.
+	Now func() time.Time
 
 	// Logger receives the emulator's logs; nil discards them.
 	Logger *slog.Logger
@@ -115,6 +121,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.Now == nil {
+		c.Now = time.Now
 	}
 	return c
 }

@@ -19,6 +19,7 @@ func (s *Server) newShadows() error {
 			// AWS: shadow.md §1.3 — responses are delivered at min(1, subscription QoS).
 			return s.Publish(ctx, Message{Topic: topic, Payload: payload, QoS: 1})
 		}),
+		Now:    s.cfg.Now,
 		Logger: s.log.With("component", "shadow"),
 	})
 	if err != nil {

@@ -4,15 +4,18 @@ import (
 	"log/slog"
 
 	"github.com/iotemu/iotemu/emulator"
+	"github.com/iotemu/iotemu/fixtures"
 )
 
 // Option configures Start.
 type Option func(*settings)
 
 type settings struct {
-	config   emulator.Config
-	logger   *slog.Logger
-	logLevel slog.Level
+	config       emulator.Config
+	logger       *slog.Logger
+	logLevel     slog.Level
+	fixtureFiles []string
+	fixtures     fixtures.Set // inline, from WithShadow and similar options
 }
 
 // defaultLogLevel keeps test output to what matters.

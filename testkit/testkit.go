@@ -30,6 +30,11 @@ func Start(tb testing.TB, opts ...Option) *Emulator {
 		o(&st)
 	}
 	cfg := st.config
+	set := st.loadFixtures(tb)
+	if cfg.Fixtures != nil {
+		set.Merge(cfg.Fixtures)
+	}
+	cfg.Fixtures = set
 	logs := newTBHandler(tb, st.logLevel)
 	if st.logger != nil {
 		cfg.Logger = st.logger

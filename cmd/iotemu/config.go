@@ -16,7 +16,8 @@ type options struct {
 	emulator emulator.Config
 	logLevel slog.Level
 	version  bool
-	health   string // -healthcheck URL: probe a running emulator and exit
+	health   string   // -healthcheck URL: probe a running emulator and exit
+	fixtures []string // fixtures files to apply at start
 }
 
 // Default addresses of the binary; the library defaults to 127.0.0.1:0.
@@ -57,6 +58,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")
 	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",
 		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true)")
+	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules) applied at start (IOTEMU_FIXTURES)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.health, "healthcheck", "", "GET this /health URL, exit 0 if healthy (for container HEALTHCHECK)")
@@ -71,6 +73,9 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	}
 	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return o, fmt.Errorf("-log-level: %w", err)
+	}
+	if *fixturesFlag != "" {
+		o.fixtures = strings.Split(*fixturesFlag, ",")
 	}
 	if *hosts != "" {
 		c.TLS.Hosts = strings.Split(*hosts, ",")

@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/iotemu/iotemu/emulator"
+	"github.com/iotemu/iotemu/fixtures"
 )
 
 // version is stamped at build time: -ldflags "-X main.version=v1.2.3".
@@ -51,6 +53,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	cfg := o.emulator
 	cfg.Version = version
+	if cfg.Fixtures, err = loadFixtures(o.fixtures); err != nil {
+		return err
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
 	srv, err := emulator.New(cfg)
 	if err != nil {
@@ -68,6 +73,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	fmt.Fprintln(stdout, "iotemu stopped")
 	return nil
+}
+
+// loadFixtures reads and merges fixtures files.
+func loadFixtures(paths []string) (*fixtures.Set, error) {
+	set := &fixtures.Set{}
+	for _, p := range paths {
+		s, err := fixtures.Load(os.DirFS(filepath.Dir(p)), filepath.Base(p))
+		if err != nil {
+			return nil, fmt.Errorf("-fixtures: %w", err)
+		}
+		set.Merge(s)
+	}
+	return set, nil
 }
 
 // printEndpoints tells the user where to point clients, one line each.

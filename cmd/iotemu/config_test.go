@@ -35,6 +35,9 @@ func TestLoadOptions(t *testing.T) {
 			return o.emulator.Compat.RequireClientCertificate
 		}, true},
 		{"version", []string{"-version"}, nil, func(o *options) any { return o.version }, true},
+		{"fixtures from env", nil, map[string]string{"IOTEMU_FIXTURES": "a.yaml,b.yaml"}, func(o *options) any {
+			return o.fixtures
+		}, []string{"a.yaml", "b.yaml"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -58,5 +61,15 @@ func TestLoadOptionsErrors(t *testing.T) {
 		if _, err := loadOptions(args, func(string) string { return "" }, io.Discard); err == nil {
 			t.Errorf("%s: got nil, want an error", name)
 		}
+	}
+}
+
+func TestLoadFixtures(t *testing.T) {
+	set, err := loadFixtures([]string{"../../fixtures/examples/smart-home.yaml"})
+	if err != nil || len(set.Shadows) != 2 {
+		t.Fatalf("got %v, %v; want the example's 2 shadows", set, err)
+	}
+	if _, err := loadFixtures([]string{"missing.yaml"}); err == nil {
+		t.Fatal("missing file: got nil, want an error")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/fixtures"
+	"github.com/iotemu/iotemu/rules"
 )
 
 // Config configures a Server. The zero value is a working emulator bound to
@@ -38,6 +39,10 @@ type Config struct {
 	// timestamp()); nil means time.Now. Tests inject one to get exact
 	// documents.
 	Now func() time.Time
+
+	// NewUUID generates the rules' newuuid() values; nil means random
+	// version 4 UUIDs. Tests inject one to get exact outputs.
+	NewUUID func() string
 
 	// Logger receives the emulator's logs; nil discards them.
 	Logger *slog.Logger
@@ -81,6 +86,17 @@ type Compat struct {
 	// without a certificate, as AWS does on 8883 and 8443. Off by default so
 	// that clients can connect before the registry exists to issue them one.
 	RequireClientCertificate bool
+
+	// RuleNotFoundAsResourceNotFound answers GetTopicRule, ReplaceTopicRule,
+	// DeleteTopicRule, EnableTopicRule and DisableTopicRule of a missing rule
+	// with ResourceNotFoundException (404), as moto and LocalStack do, instead
+	// of AWS's UnauthorizedException (401) "Access to topic rule ... was
+	// denied" (docs/compatibility.md "Rules engine").
+	RuleNotFoundAsResourceNotFound bool
+
+	// Rules holds the rules engine's switches for points where AWS's
+	// behaviour is unconfirmed (rules.Compat).
+	Rules rules.Compat
 }
 
 const (

@@ -17,6 +17,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/emulator/internal/certs"
+	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/shadow"
 )
 
@@ -32,8 +33,10 @@ type Server struct {
 	tls        *tls.Config
 	http       http.Handler
 
-	reserved *reservedTable
-	shadows  *shadow.Service
+	reserved  *reservedTable
+	shadows   *shadow.Service
+	rules     *rules.Engine
+	ruleQueue *ruleDispatch // runs the rules off the publish path
 
 	mu      sync.Mutex
 	state   lifecycle
@@ -74,6 +77,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.newShadows(); err != nil {
+		return nil, err
+	}
+	if err := s.newRules(); err != nil {
 		return nil, err
 	}
 	broker, err := newBroker(s)
@@ -150,6 +156,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.serveHTTP()
+	s.ruleQueue.start()
 	s.state = started
 	s.log.Debug("started", "endpoints", s.endpointsLocked())
 	return nil
@@ -256,6 +263,7 @@ func (s *Server) Close(ctx context.Context) error {
 	if err := s.broker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close mqtt: %w", err))
 	}
+	s.ruleQueue.stop()
 	if err := s.waitServing(ctx); err != nil {
 		errs = append(errs, err)
 	}

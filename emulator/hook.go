@@ -56,7 +56,8 @@ func (h *hook) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, err
 
 // OnPublished hands a message on a service's reserved topic to the service,
 // after it was delivered to subscribers.
-func (h *hook) OnPublished(_ *mqtt.Client, pk packets.Packet) {
+func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
+	h.server.offerToRules(cl, pk)
 	if !strings.HasPrefix(pk.TopicName, "$") {
 		return
 	}

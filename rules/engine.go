@@ -128,6 +128,21 @@ func (e *Engine) List() []RuleInfo {
 	return out
 }
 
+// Matches reports whether a message on topic reaches a rule: a Basic
+// Ingest topic always does (Handle reports a missing rule), any other topic
+// when the FROM filter of an enabled rule matches it. It costs one index
+// walk, so that a broker can skip the messages no rule wants.
+func (e *Engine) Matches(topic string) bool {
+	if _, _, ok := ParseIngestTopic(topic); ok {
+		return true
+	}
+	found := false
+	e.mu.RLock()
+	e.index.match(topic, func(*rule) { found = true })
+	e.mu.RUnlock()
+	return found
+}
+
 // ARN returns a rule's ARN: arn:aws:iot:<region>:<account>:rule/<name>.
 func (e *Engine) ARN(name string) string {
 	return fmt.Sprintf("arn:aws:iot:%s:%s:rule/%s", e.cfg.Region, e.cfg.AccountID, name)

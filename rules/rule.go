@@ -24,6 +24,11 @@ type Rule struct {
 	// by this package yet).
 	ErrorAction Action
 	Disabled    bool
+	// Definition is opaque data kept with the rule and returned by Get and
+	// List unchanged (Enable and Disable keep it, Replace replaces it): the
+	// emulator keeps the TopicRulePayload's action JSON there so that
+	// GetTopicRule returns action types this package does not run.
+	Definition any
 }
 
 // RuleInfo is a stored rule with the fields ListTopicRules/GetTopicRule

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 )
@@ -12,8 +13,23 @@ import (
 // emulator's hook.
 func newBroker(s *Server) (*mqtt.Server, error) {
 	caps := mqtt.NewDefaultServerCapabilities()
+	lim := s.cfg.Limits
 	// AWS: mqtt.html "MQTT differences from specification" — QoS 2 is not supported.
 	caps.MaximumQos = 1
+	// AWS: mqtt.html CONNACK properties (broker.md §1.10): Subscription
+	// Identifier Available 0, Topic Alias Maximum 8; Receive Maximum from the
+	// 100 unacknowledged QoS 1 quota (unconfirmed as a CONNACK value).
+	caps.SubIDAvailable = 0
+	caps.TopicAliasMaximum = lim.TopicAliasMaximum
+	caps.ReceiveMaximum = lim.ReceiveMaximum
+	// AWS: persistent sessions expire after the account's setting (1 h by
+	// default); a larger MQTT 5 Session Expiry Interval is lowered in CONNACK.
+	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
+	// AWS: mqtt.html#mqtt5 message expiry at most 7 days (broker.md §1.9).
+	caps.MaximumMessageExpiryInterval = maxMessageExpiry
+	// Packets far over the payload limit are refused while being read; those
+	// just over it reach the hook, which answers as AWS does.
+	caps.MaximumPacketSize = uint32(lim.PayloadBytes + lim.TopicBytes + 64*1024)
 	broker := mqtt.New(&mqtt.Options{
 		Capabilities: caps,
 		InlineClient: true, // the HTTP data plane and the services publish through it

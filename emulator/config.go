@@ -70,12 +70,32 @@ type TLSConfig struct {
 	WriteCAFile string
 }
 
-// Limits are AWS IoT Core's message broker limits.
+// Limits are AWS IoT Core's message broker limits; the zero value of each
+// field means AWS's documented default. Tests shorten the durations.
 // AWS: iot-core.html#message-broker-limits (broker.md §1.7, §1.8, §1.13).
 type Limits struct {
 	PayloadBytes int // per PUBLISH, default 131072 (128 KB)
 	TopicBytes   int // default 256
 	TopicLevels  int // default 8 (7 slashes)
+
+	ClientIDBytes              int // default 128
+	FiltersPerSubscribe        int // topic filters in one SUBSCRIBE, default 8
+	SubscriptionsPerConnection int // default 50
+
+	// KeepAliveMin and KeepAliveMax bound the keep-alive a client asks for
+	// (whole seconds; default 30 s and 1200 s). A keep-alive of 0 becomes
+	// KeepAliveMax; the connection ends after 1.5 × the effective value
+	// without a packet.
+	KeepAliveMin, KeepAliveMax time.Duration
+
+	// SessionExpiry is the account's persistent-session expiry (whole
+	// seconds, default 1 h): MQTT 3.1.1 persistent sessions last this long
+	// after a disconnect and a larger MQTT 5 Session Expiry Interval is
+	// lowered to it in CONNACK.
+	SessionExpiry time.Duration
+
+	ReceiveMaximum    uint16 // CONNACK Receive Maximum, default 100
+	TopicAliasMaximum uint16 // CONNACK Topic Alias Maximum, default 8
 }
 
 // Compat holds deliberate deviations from AWS, each named so that tests can
@@ -86,6 +106,29 @@ type Compat struct {
 	// without a certificate, as AWS does on 8883 and 8443. Off by default so
 	// that clients can connect before the registry exists to issue them one.
 	RequireClientCertificate bool
+
+	// GrantQoS1OnV5QoS2Subscribe answers an MQTT 5 SUBSCRIBE asking for
+	// QoS 2 with a SUBACK granting QoS 1. By default no SUBACK is sent, as
+	// AWS's list of differences from the specification says; AWS's SUBACK
+	// table suggests the grant instead (broker.md §1.2 CONFLICT).
+	GrantQoS1OnV5QoS2Subscribe bool
+
+	// ReservedTopicAckV5 answers an MQTT 5 client's forbidden publish or
+	// subscribe on a $ topic with PUBACK/SUBACK 0x87 and keeps the
+	// connection. By default the connection ends with DISCONNECT 0x90
+	// (publish) or 0x8F (subscribe) and a CLIENT_ERROR lifecycle event,
+	// as observed on AWS (broker.md §1.12; the v5 code is unconfirmed).
+	ReservedTopicAckV5 bool
+
+	// AllowDollarClientID admits client IDs starting with $, which AWS
+	// reserves for its own generated IDs; by default they are refused with
+	// CONNACK "identifier rejected" (broker.md §1.3, unconfirmed).
+	AllowDollarClientID bool
+
+	// AnonymousPrincipal is the principalIdentifier of lifecycle events for
+	// a connection without a client certificate; default: the account ID.
+	// (AWS uses the certificate ID, or an IAM form for SigV4, broker.md §3.1.)
+	AnonymousPrincipal string
 
 	// RuleNotFoundAsResourceNotFound answers GetTopicRule, ReplaceTopicRule,
 	// DeleteTopicRule, EnableTopicRule and DisableTopicRule of a missing rule
@@ -126,14 +169,9 @@ func (c Config) withDefaults() Config {
 	if c.Version == "" {
 		c.Version = "dev"
 	}
-	if c.Limits.PayloadBytes == 0 {
-		c.Limits.PayloadBytes = 128 * 1024
-	}
-	if c.Limits.TopicBytes == 0 {
-		c.Limits.TopicBytes = 256
-	}
-	if c.Limits.TopicLevels == 0 {
-		c.Limits.TopicLevels = 8
+	c.Limits = c.Limits.withDefaults()
+	if c.Compat.AnonymousPrincipal == "" {
+		c.Compat.AnonymousPrincipal = c.AccountID
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -167,9 +205,7 @@ func (c Config) validate() error {
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		errs = append(errs, errors.New("server certificate and key files go together"))
 	}
-	if c.Limits.PayloadBytes < 0 || c.Limits.TopicBytes < 0 || c.Limits.TopicLevels < 0 {
-		errs = append(errs, errors.New("limits must not be negative"))
-	}
+	errs = append(errs, c.Limits.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -34,6 +34,8 @@ type Server struct {
 	http       http.Handler
 
 	reserved  *reservedTable
+	conns     *registry       // MQTT connections, for lifecycle events and the connection APIs
+	direct    *directMessages // SendDirectMessage calls waiting for a PUBACK
 	shadows   *shadow.Service
 	rules     *rules.Engine
 	ruleQueue *ruleDispatch // runs the rules off the publish path
@@ -72,7 +74,8 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), reserved: newReservedTable()}
+	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), reserved: newReservedTable(),
+		conns: newRegistry(), direct: newDirectMessages()}
 	if err := s.setupTLS(); err != nil {
 		return nil, err
 	}

@@ -4,13 +4,18 @@ import (
 	"bytes"
 	"context"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/iotemu/iotemu/emulator/internal/topic"
 )
 
 // hook is the emulator's only mochi hook: every AWS rule that mochi does not
-// apply by itself is applied here.
+// apply by itself is applied here, or in the file of that rule (inbound.go
+// for packet checks, session.go for connections, lifecycle.go for events).
 type hook struct {
 	mqtt.HookBase
 	server *Server
@@ -24,6 +29,17 @@ func (h *hook) Provides(b byte) bool {
 		mqtt.OnACLCheck,
 		mqtt.OnPublish,
 		mqtt.OnPublished,
+		mqtt.OnPacketRead,
+		mqtt.OnPacketEncode,
+		mqtt.OnConnect,
+		mqtt.OnSessionEstablish,
+		mqtt.OnSessionEstablished,
+		mqtt.OnDisconnect,
+		mqtt.OnSubscribe,
+		mqtt.OnSubscribed,
+		mqtt.OnUnsubscribed,
+		mqtt.OnQosComplete,
+		mqtt.OnClientExpired,
 	}, []byte{b})
 }
 
@@ -31,17 +47,169 @@ func (h *hook) Provides(b byte) bool {
 // anyone may connect, as with an AWS policy allowing iot:Connect on *.
 func (h *hook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
 
-// OnACLCheck applies the reserved-topic table to $ topics (publishes,
-// subscriptions and deliveries alike); everything else is allowed in
-// permissive mode. The emulator's own inline client is never checked.
-func (h *hook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
-	if cl.Net.Inline || !strings.HasPrefix(topic, "$") {
+// OnConnect applies AWS's CONNECT rules (session.go).
+func (h *hook) OnConnect(cl *mqtt.Client, pk packets.Packet) error {
+	return h.server.onConnect(cl, pk)
+}
+
+// OnSessionEstablish registers the connection before mochi takes over an
+// older one with the same client ID.
+func (h *hook) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
+	h.server.onSessionEstablish(cl, pk)
+}
+
+// OnSessionEstablished publishes the connected event after CONNACK and
+// before any packet of the connection is read, so it precedes the
+// connection's subscribed events.
+func (h *hook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
+	h.server.onSessionEstablished(cl)
+}
+
+// OnDisconnect publishes the disconnected event; mochi calls it after the
+// Last Will was published.
+func (h *hook) OnDisconnect(cl *mqtt.Client, err error, expire bool) {
+	h.server.onDisconnect(cl, err, expire)
+}
+
+// OnClientExpired forgets an expired persistent session.
+func (h *hook) OnClientExpired(cl *mqtt.Client) { h.server.conns.forgetSession(cl.ID) }
+
+// OnPacketRead applies AWS's rules to every packet a client sends, before
+// mochi acts on it: a refused packet ends the connection without an ack
+// (MQTT 3.1.1) or with a DISCONNECT reason code (MQTT 5).
+func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	s := h.server
+	var o outcome
+	switch pk.FixedHeader.Type {
+	case packets.Connect:
+		return pk, s.readConnect(cl, pk)
+	case packets.Publish:
+		o = s.checkPublish(cl, pk)
+		if o.reserved && cl.Properties.ProtocolVersion == 5 && s.cfg.Compat.ReservedTopicAckV5 {
+			if pk.FixedHeader.Qos == 1 {
+				_ = cl.WritePacket(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Puback},
+					PacketID: pk.PacketID, ReasonCode: packets.ErrNotAuthorized.Code}) // a failed write ends the client anyway
+			}
+			return neutral(pk), nil
+		}
+	case packets.Subscribe:
+		o = s.checkSubscribe(cl, pk)
+	default:
+		return pk, nil
+	}
+	switch o.verdict {
+	case drop:
+		return neutral(pk), nil
+	case refuse:
+		s.endConnection(cl, reasonClientError, o.code)
+		return pk, packets.ErrRejectPacket
+	}
+	return pk, nil
+}
+
+// OnACLCheck: publishes to $ topics follow the reserved-topic table (the
+// packet checks have already refused the others); a subscription is
+// allowed unless OnPacketRead marked it forbidden; a delivery is refused
+// when only AWS's # rule (mayReceive) says so. The inline client is never
+// checked.
+func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
+	if cl.Net.Inline {
 		return true
 	}
 	if write {
-		return h.server.reserved.mayPublish(topic)
+		return !strings.HasPrefix(name, "$") || h.server.reserved.mayPublish(name)
 	}
-	return h.server.reserved.maySubscribe(topic)
+	c := h.server.conns.get(cl)
+	if c == nil {
+		return true
+	}
+	if allowed, pending := c.subscribeVerdict(name); pending {
+		return allowed
+	}
+	return c.mayReceive(name)
+}
+
+// OnSubscribe records the filters being subscribed and keeps retained
+// messages away from wildcard filters: mochi skips retained delivery for a
+// subscription whose Retain Handling is 2.
+// AWS: mqtt.html "Subscription to topic filters that contain a wildcard
+// character can't receive retained messages" (broker.md §1.5).
+func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
+	if cl.Net.Inline {
+		return pk
+	}
+	c := h.server.conns.get(cl)
+	if c == nil {
+		return pk
+	}
+	filters := make(map[string]bool, len(pk.Filters))
+	for i, f := range pk.Filters {
+		filters[f.Filter] = h.server.maySubscribe(f.Filter)
+		if topic.HasWildcard(topic.Unshare(f.Filter)) {
+			pk.Filters[i].RetainHandling = 2
+		}
+	}
+	c.beginSubscribe(filters)
+	return pk
+}
+
+// OnSubscribed publishes the subscribed event (before the SUBACK is sent)
+// with the filters granted.
+func (h *hook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
+	c := h.server.conns.get(cl)
+	if cl.Net.Inline || c == nil {
+		return
+	}
+	c.endSubscribe()
+	var granted []string
+	for i, f := range pk.Filters {
+		if i < len(codes) && codes[i] < packets.ErrUnspecifiedError.Code {
+			granted = append(granted, f.Filter)
+		}
+	}
+	h.server.publishSubscriptions(c, "subscribed", granted)
+}
+
+// OnUnsubscribed publishes the unsubscribed event of an UNSUBSCRIBE packet
+// (mochi also calls it, with packet ID 0, when a session ends).
+func (h *hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
+	c := h.server.conns.get(cl)
+	if cl.Net.Inline || c == nil {
+		return
+	}
+	c.refreshFilters()
+	if pk.PacketID == 0 {
+		return
+	}
+	filters := make([]string, 0, len(pk.Filters))
+	for _, f := range pk.Filters {
+		filters = append(filters, f.Filter)
+	}
+	h.server.publishSubscriptions(c, "unsubscribed", filters)
+}
+
+// OnPacketEncode adds AWS's CONNACK properties and clears DUP, which AWS
+// never sets.
+// AWS: mqtt.html "MQTT 5 CONNACK properties" (broker.md §1.10) and "The MQTT DUP flag is not supported".
+func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
+	switch pk.FixedHeader.Type {
+	case packets.Publish:
+		pk.FixedHeader.Dup = false
+	case packets.Connack:
+		if pk.ProtocolVersion == 5 && pk.ReasonCode < packets.ErrUnspecifiedError.Code {
+			p := &pk.Properties
+			p.RetainAvailable, p.RetainAvailableFlag = 1, true
+			p.WildcardSubAvailable, p.WildcardSubAvailableFlag = 1, true
+			p.SubIDAvailable, p.SubIDAvailableFlag = 0, true
+			p.TopicAliasMaximum = h.server.cfg.Limits.TopicAliasMaximum
+		}
+	}
+	return pk
+}
+
+// OnQosComplete completes a SendDirectMessage waiting for its PUBACK.
+func (h *hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
+	h.server.direct.acked(cl, pk.PacketID)
 }
 
 // OnPublish keeps Basic Ingest messages away from subscribers; mochi still
@@ -65,3 +233,10 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 		r.handle(context.Background(), messageOf(pk))
 	}
 }
+
+// clearWill stops mochi from publishing a client's Last Will.
+func clearWill(cl *mqtt.Client) { atomic.StoreUint32(&cl.Properties.Will.Flag, 0) }
+
+// takeoverWait bounds how long a new connection waits for the one it took
+// over to finish, so that events keep their order.
+const takeoverWait = 5 * time.Second

@@ -24,6 +24,13 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/things/{thing}/shadow", s.handleUpdateShadow, http.MethodPost)
 	rt.HandleFunc("/things/{thing}/shadow", s.handleDeleteShadow, http.MethodDelete)
 	rt.HandleFunc("/api/things/shadow/ListNamedShadowsForThing/{thing}", s.handleListNamedShadows, http.MethodGet)
+	rt.HandleFunc("/retainedMessage", s.handleListRetained, http.MethodGet)
+	rt.HandleFunc("/retainedMessage/{topic...}", s.handleGetRetained, http.MethodGet)
+	rt.HandleFunc("/connections/{clientId}", s.handleGetConnection, http.MethodGet)
+	rt.HandleFunc("/connections/{clientId}", s.handleDeleteConnection, http.MethodDelete)
+	rt.HandleFunc("/connections/{clientId}/subscriptions", s.handleListSubscriptions, http.MethodGet)
+	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
+	s.registerRuleRoutes(rt)
 	return withRequestID(rt)
 }
 

@@ -57,14 +57,14 @@ func (l *connListener) Serve(establish listeners.EstablishFn) {
 		}
 		go func() {
 			defer l.done(conn)
-			_ = establish(l.id, conn) // the broker logs why a client ended
+			_ = establish(l.id, &brokerConn{Conn: conn}) // the broker logs why a client ended
 		}()
 	}
 }
 
 // serve runs one connection on the caller's goroutine until the broker is
 // done with it.
-func (l *connListener) serve(establish listeners.EstablishFn, conn net.Conn) error {
+func (l *connListener) serve(establish listeners.EstablishFn, conn *brokerConn) error {
 	if !l.add(conn) {
 		return net.ErrClosed
 	}

@@ -45,6 +45,19 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 	if err := topic.ValidateName(m.Topic, s.topicLimits()); err != nil {
 		return m, invalid("Invalid topic name: %v", err)
 	}
+	if v := q.Get("retain"); v != "" {
+		b, err := parseBool(v)
+		if err != nil {
+			return m, invalid("Invalid retain: %q", v)
+		}
+		m.Retain = b
+	}
+	// AWS: reserved-topics.html — only the $ topics AWS defines may be
+	// published to, never with RETAIN (mqtt.html). AWS's HTTP answer is
+	// unconfirmed; 403 is what it sends for a publish it does not allow.
+	if strings.HasPrefix(m.Topic, "$") && (m.Retain || !s.reserved.mayPublish(m.Topic)) {
+		return m, awsrest.Errorf(http.StatusForbidden, awsrest.Forbidden, "Forbidden")
+	}
 	// AWS: service-2.json Qos shape (min 0, max 1), default 0.
 	switch q.Get("qos") {
 	case "", "0":
@@ -52,13 +65,6 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 		m.QoS = 1
 	default:
 		return m, invalid("Invalid qos: %q, expected 0 or 1", q.Get("qos"))
-	}
-	if v := q.Get("retain"); v != "" {
-		b, err := parseBool(v)
-		if err != nil {
-			return m, invalid("Invalid retain: %q", v)
-		}
-		m.Retain = b
 	}
 	if m.ResponseTopic != "" {
 		// AWS: service-2.json PublishRequest.responseTopic "must not contain wildcard characters".

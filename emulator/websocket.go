@@ -42,7 +42,11 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Upgrade has already answered the client with the reason
 	}
-	if err := listener.serve(s.broker.EstablishConnection, mqttws.New(ws)); err != nil {
+	conn := &brokerConn{Conn: mqttws.New(ws)}
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		conn.peer = r.TLS.PeerCertificates[0]
+	}
+	if err := listener.serve(s.broker.EstablishConnection, conn); err != nil {
 		s.log.Debug("websocket client ended", "remote", r.RemoteAddr, "error", err)
 	}
 }

@@ -20,8 +20,9 @@ import (
 // broker's read loop) and serialises writers with a mutex, as gorilla
 // requires.
 type Conn struct {
-	ws     *websocket.Conn
-	reader io.Reader
+	ws      *websocket.Conn
+	reader  io.Reader
+	onClose func() // called by Read when the peer sends a Close frame
 
 	writeMu sync.Mutex // serialises writes; gorilla allows one writer
 
@@ -34,6 +35,10 @@ var _ net.Conn = (*Conn)(nil)
 // New wraps ws.
 func New(ws *websocket.Conn) *Conn { return &Conn{ws: ws} }
 
+// OnCloseFrame sets fn to be called, on the reading goroutine, when the
+// peer sends a WebSocket Close frame. Call it from the reading goroutine.
+func (c *Conn) OnCloseFrame(fn func()) { c.onClose = fn }
+
 // Read reads MQTT bytes, moving to the next binary message when one is
 // exhausted. A text message is a protocol error for MQTT over WebSocket
 // [MQTT-6.0.0-1].
@@ -42,7 +47,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		if c.reader == nil {
 			typ, r, err := c.ws.NextReader()
 			if err != nil {
-				return 0, closeToEOF(err)
+				return 0, c.closeToEOF(err)
 			}
 			if typ != websocket.BinaryMessage {
 				return 0, fmt.Errorf("read websocket: message type %d is not binary", typ)
@@ -106,11 +111,14 @@ func (c *Conn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
-// closeToEOF turns a normal WebSocket close into io.EOF, which the broker
-// treats as the peer going away.
-func closeToEOF(err error) error {
+// closeToEOF turns a WebSocket close into io.EOF, which the broker treats
+// as the peer going away, after telling the OnCloseFrame handler.
+func (c *Conn) closeToEOF(err error) error {
 	var ce *websocket.CloseError
 	if errors.As(err, &ce) {
+		if c.onClose != nil {
+			c.onClose()
+		}
 		return io.EOF
 	}
 	return err

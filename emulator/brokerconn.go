@@ -1,0 +1,44 @@
+package emulator
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"net"
+	"os"
+)
+
+// brokerConn is every connection handed to mochi. It lets the hook see
+// what mochi does not report: a read that ended because the keep-alive
+// deadline passed (so that an MQTT 5 client gets DISCONNECT 0x8D before
+// the socket closes) and the client certificate of a TLS or WSS client.
+type brokerConn struct {
+	net.Conn
+	peer *x509.Certificate // set at handover for WSS; found in the TLS state otherwise
+
+	// onTimeout is set by the hook at CONNECT and called on the reading
+	// goroutine, the only one that sets or reads it.
+	onTimeout func()
+}
+
+func (c *brokerConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if err != nil && c.onTimeout != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		c.onTimeout()
+	}
+	return n, err
+}
+
+// peerCertificate returns the client's certificate, if it sent one. Call it
+// after the first read (the TLS handshake has then completed).
+func (c *brokerConn) peerCertificate() *x509.Certificate {
+	if c.peer != nil {
+		return c.peer
+	}
+	if tc, ok := c.Conn.(*tls.Conn); ok {
+		if certs := tc.ConnectionState().PeerCertificates; len(certs) > 0 {
+			return certs[0]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,253 @@
+package emulator
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+
+	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/emulator/internal/topic"
+)
+
+// conn is the emulator's record of one MQTT connection: what lifecycle
+// events and the connection APIs report, and the state the hook needs to
+// apply AWS's rules that mochi does not know.
+type conn struct {
+	cl          *mqtt.Client
+	id          string // client ID
+	version     int64  // versionNumber, the same in the connected and disconnected events
+	session     string // sessionIdentifier
+	principal   string // principalIdentifier
+	ip          string
+	port        int
+	local       net.Addr
+	connectedAt time.Time
+	keepAlive   uint16
+	clean       bool   // the session ends with the connection
+	expiry      uint32 // session expiry after disconnect, seconds
+	events      bool   // lifecycle events are published (no + or # in the ID)
+
+	// predecessor is the connection this one took over, if any; its
+	// disconnected event is published before this one's connected event.
+	predecessor *conn
+	ended       chan struct{} // closed once the disconnected event is out
+
+	reason atomic.Pointer[string] // disconnectReason decided before the socket closed
+
+	// hashFilters are the connection's filters (without $share/{name}/)
+	// ending in /#: only then can mochi deliver a topic AWS would not
+	// (the parent level). Read on every delivery, so swapped atomically.
+	hashFilters atomic.Pointer[[]string]
+
+	// subscribing holds the filters of the SUBSCRIBE in progress (allowed
+	// or not), which mochi checks through OnACLCheck like deliveries.
+	subscribing atomic.Pointer[map[string]bool]
+}
+
+// setReason records why the connection is ending; the first reason wins.
+func (c *conn) setReason(r string) { c.reason.CompareAndSwap(nil, &r) }
+
+// beginSubscribe records the filters of a SUBSCRIBE that mochi is about to
+// check through OnACLCheck, and which of them the hook refused.
+func (c *conn) beginSubscribe(filters map[string]bool) {
+	c.subscribing.Store(&filters)
+	extra := make([]string, 0, len(filters))
+	for f := range filters {
+		extra = append(extra, f)
+	}
+	c.refreshFilters(extra...)
+}
+
+func (c *conn) endSubscribe() {
+	c.subscribing.Store(nil)
+	c.refreshFilters()
+}
+
+// subscribeVerdict reports whether filter is part of the SUBSCRIBE being
+// processed, and if so whether it is allowed.
+func (c *conn) subscribeVerdict(filter string) (allowed, pending bool) {
+	m := c.subscribing.Load()
+	if m == nil {
+		return false, false
+	}
+	allowed, pending = (*m)[filter]
+	return allowed, pending
+}
+
+// refreshFilters recomputes hashFilters from the client's subscriptions
+// plus extra filters about to be added.
+func (c *conn) refreshFilters(extra ...string) {
+	var hash []string
+	add := func(f string) {
+		if f = topic.Unshare(f); strings.HasSuffix(f, "/#") {
+			hash = append(hash, f)
+		}
+	}
+	for f := range c.cl.State.Subscriptions.GetAll() {
+		add(f)
+	}
+	for _, f := range extra {
+		add(f)
+	}
+	c.hashFilters.Store(&hash)
+}
+
+// mayReceive applies AWS's # rule to a delivery: mochi matches "a/#"
+// against "a", AWS does not, so a topic that reached this client only
+// through such a filter is refused.
+// AWS: mqtt.html "MQTT differences from specification" (broker.md §1.7).
+func (c *conn) mayReceive(name string) bool {
+	hash := c.hashFilters.Load()
+	if hash == nil {
+		return true
+	}
+	parent := false
+	for _, f := range *hash {
+		if topic.MatchesParent(f, name) {
+			parent = true
+			break
+		}
+	}
+	if !parent {
+		return true
+	}
+	for f := range c.cl.State.Subscriptions.GetAll() {
+		if topic.Match(topic.Unshare(f), name) {
+			return true
+		}
+	}
+	return false
+}
+
+// disconnectRecord is what GetConnection reports after a disconnect.
+type disconnectRecord struct {
+	at      time.Time
+	reason  string
+	session *conn
+}
+
+// registry holds every connection, the versionNumber and session
+// identifier of each client ID, and recent disconnects.
+type registry struct {
+	byClient sync.Map // *mqtt.Client → *conn, read on every delivery
+
+	mu       sync.Mutex
+	current  map[string]*conn // connected, by client ID
+	versions map[string]int64
+	sessions map[string]string // sessionIdentifier of each live persistent session
+	history  map[string]disconnectRecord
+}
+
+func newRegistry() *registry {
+	return &registry{
+		current:  map[string]*conn{},
+		versions: map[string]int64{},
+		sessions: map[string]string{},
+		history:  map[string]disconnectRecord{},
+	}
+}
+
+func (r *registry) get(cl *mqtt.Client) *conn {
+	v, ok := r.byClient.Load(cl)
+	if !ok {
+		return nil
+	}
+	return v.(*conn)
+}
+
+// add registers a connection whose CONNACK is about to be sent. A session
+// resumed keeps its identifier; versionNumber grows per client ID.
+// AWS: life-cycle-events.html (versionNumber, sessionIdentifier).
+func (r *registry) add(c *conn, resumed bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.versions[c.id]++
+	c.version = r.versions[c.id]
+	if s, ok := r.sessions[c.id]; ok && resumed {
+		c.session = s
+	} else {
+		c.session = newSessionID()
+	}
+	if c.clean {
+		delete(r.sessions, c.id)
+	} else {
+		r.sessions[c.id] = c.session
+	}
+	if old, ok := r.current[c.id]; ok && old != c {
+		c.predecessor = old
+	}
+	r.current[c.id] = c
+	r.byClient.Store(c.cl, c)
+}
+
+// remove records the end of a connection.
+func (r *registry) remove(c *conn, reason string, at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.byClient.Delete(c.cl)
+	if r.current[c.id] == c {
+		delete(r.current, c.id)
+		r.history[c.id] = disconnectRecord{at: at, reason: reason, session: c}
+	}
+}
+
+// connected returns the connection of a client ID, if it is connected.
+func (r *registry) connected(id string) (*conn, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c, ok := r.current[id]
+	return c, ok
+}
+
+// lastDisconnect returns the last disconnect of a client ID within the
+// window AWS keeps it.
+// AWS: iot-data service-2.json GetConnectionResponse.disconnectedSince
+// ("available for 30 minutes after the client disconnects").
+func (r *registry) lastDisconnect(id string, now time.Time) (disconnectRecord, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	d, ok := r.history[id]
+	if ok && now.Sub(d.at) > 30*time.Minute {
+		delete(r.history, id)
+		return d, false
+	}
+	return d, ok
+}
+
+// forgetSession drops a client ID's persistent session identifier.
+func (r *registry) forgetSession(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.sessions, id)
+}
+
+// certificateID is AWS's certificate ID: the hex SHA-256 of the DER
+// certificate (64 hex characters, e.g. in AttachThingPrincipal's docs).
+func certificateID(der []byte) string {
+	sum := sha256.Sum256(der)
+	return hex.EncodeToString(sum[:])
+}
+
+// splitHostPort returns the IP and port of a socket address.
+func splitHostPort(a net.Addr) (string, int) {
+	if a == nil {
+		return "", 0
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String(), 0
+	}
+	p, _ := strconv.Atoi(port) // a socket's port is numeric
+	return host, p
+}
+
+// newSessionID returns a sessionIdentifier in AWS's current form, a UUID.
+// AWS: life-cycle-events.html example "00000000-0000-0000-0000-000000000000".
+func newSessionID() string { return awsrest.NewRequestID() }

@@ -1,0 +1,128 @@
+package emulator
+
+import (
+	"strings"
+
+	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/iotemu/iotemu/emulator/internal/topic"
+)
+
+// verdict is what the emulator does with an inbound packet mochi would
+// accept: pass it on, drop it without an answer, or end the connection.
+type verdict int
+
+const (
+	pass verdict = iota
+	drop         // no ack, connection kept (QoS 2 on MQTT 3.1.1)
+	refuse       // connection ends: MQTT 3.1.1 without an ack, MQTT 5 with DISCONNECT code
+)
+
+// outcome is a verdict with the MQTT 5 DISCONNECT reason code of refuse;
+// reserved marks a forbidden operation on a $ topic
+// (Compat.ReservedTopicAckV5 answers it with an ack instead).
+type outcome struct {
+	verdict  verdict
+	code     packets.Code
+	reserved bool
+}
+
+var passed = outcome{verdict: pass}
+
+// checkPublish applies AWS's rules to a client's PUBLISH, in the order a
+// client is most likely to hit them.
+func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
+	v5 := cl.Properties.ProtocolVersion == 5
+	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
+	// send a PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported" (broker.md §1.2).
+	if pk.FixedHeader.Qos == 2 {
+		if v5 {
+			return outcome{verdict: refuse, code: packets.ErrQosNotSupported}
+		}
+		return outcome{verdict: drop}
+	}
+	// AWS: iot-core.html#message-broker-limits 128 KB; lifecycle CLIENT_ERROR
+	// "payload that exceeds the payload limit" (broker.md §1.8). The MQTT 5
+	// code is unconfirmed; 0x95 Packet too large is the specification's.
+	if len(pk.Payload) > s.cfg.Limits.PayloadBytes {
+		return outcome{verdict: refuse, code: packets.ErrPacketTooLarge}
+	}
+	name := pk.TopicName
+	if name == "" && pk.Properties.TopicAliasFlag {
+		name = cl.State.TopicAliases.Inbound.Set(pk.Properties.TopicAlias, "")
+	}
+	if name == "" {
+		return passed // mochi refuses a PUBLISH without topic or alias itself
+	}
+	// Topic too long or too deep: unconfirmed on AWS (its SDKs check
+	// client-side, broker.md §1.12); the emulator ends the connection.
+	if err := topic.ValidateName(name, s.topicLimits()); err != nil {
+		return outcome{verdict: refuse, code: packets.ErrTopicNameInvalid}
+	}
+	// AWS: reserved-topics.html "Unsupported publish or subscribe operations to
+	// reserved topics can result in a terminated connection"; mqtt.html "You
+	// can't publish to a reserved topic with the RETAIN flag set."
+	if strings.HasPrefix(name, "$") && (pk.FixedHeader.Retain || !s.reserved.mayPublish(name)) {
+		return outcome{refuse, packets.ErrTopicNameInvalid, true}
+	}
+	return passed
+}
+
+// checkSubscribe applies AWS's rules to a SUBSCRIBE. Under
+// Compat.ReservedTopicAckV5 forbidden $ filters pass here and are refused
+// with SUBACK 0x87 by OnACLCheck.
+func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
+	v5 := cl.Properties.ProtocolVersion == 5
+	lim := s.cfg.Limits
+	// AWS: mqtt.html, CONNACK Subscription Identifier Available 0; use → DISCONNECT 0xA1.
+	if v5 && len(pk.Properties.SubscriptionIdentifier) > 0 {
+		return outcome{verdict: refuse, code: packets.ErrSubscriptionIdentifiersNotSupported}
+	}
+	// AWS: iot-core.html#message-broker-limits, 8 filters per SUBSCRIBE and 50
+	// subscriptions per connection ("the connection will be closed"); the
+	// MQTT 5 code is unconfirmed, 0x97 Quota exceeded (broker.md §1.12).
+	if len(pk.Filters) > lim.FiltersPerSubscribe {
+		return outcome{verdict: refuse, code: packets.ErrQuotaExceeded}
+	}
+	added := 0
+	for _, f := range pk.Filters {
+		if _, ok := cl.State.Subscriptions.Get(f.Filter); !ok {
+			added++
+		}
+	}
+	if cl.State.Subscriptions.Len()+added > lim.SubscriptionsPerConnection {
+		return outcome{verdict: refuse, code: packets.ErrQuotaExceeded}
+	}
+	qos2 := false
+	for _, f := range pk.Filters {
+		if err := topic.ValidateFilter(f.Filter, s.topicLimits()); err != nil {
+			return outcome{verdict: refuse, code: packets.ErrTopicFilterInvalid}
+		}
+		if !s.maySubscribe(f.Filter) {
+			if !v5 || !s.cfg.Compat.ReservedTopicAckV5 {
+				return outcome{refuse, packets.ErrTopicFilterInvalid, true}
+			}
+		}
+		qos2 = qos2 || f.Qos == 2
+	}
+	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
+	// send a PUBACK or SUBACK." (broker.md §1.2; v5: Compat.GrantQoS1OnV5QoS2Subscribe).
+	if qos2 && (!v5 || !s.cfg.Compat.GrantQoS1OnV5QoS2Subscribe) {
+		return outcome{verdict: drop}
+	}
+	return passed
+}
+
+// maySubscribe reports whether a client may subscribe to a filter: only
+// the $ filters of the reserved table's subscribable families.
+func (s *Server) maySubscribe(filter string) bool {
+	inner := topic.Unshare(filter)
+	return !strings.HasPrefix(inner, "$") || s.reserved.maySubscribe(inner)
+}
+
+// neutral is what a dropped packet becomes: a PUBACK for packet ID 0,
+// which mochi ignores (it never uses ID 0 for its own publishes).
+func neutral(pk packets.Packet) packets.Packet {
+	return packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Puback}, ProtocolVersion: pk.ProtocolVersion}
+}

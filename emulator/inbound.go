@@ -14,9 +14,9 @@ import (
 type verdict int
 
 const (
-	pass verdict = iota
-	drop         // no ack, connection kept (QoS 2 on MQTT 3.1.1)
-	refuse       // connection ends: MQTT 3.1.1 without an ack, MQTT 5 with DISCONNECT code
+	pass   verdict = iota
+	drop           // no ack, connection kept (QoS 2 on MQTT 3.1.1)
+	refuse         // connection ends: MQTT 3.1.1 without an ack, MQTT 5 with DISCONNECT code
 )
 
 // outcome is a verdict with the MQTT 5 DISCONNECT reason code of refuse;

@@ -32,48 +32,87 @@ var binHelpers = map[string]string{
 	"+": "$.add", "-": "$.sub", "*": "$.mul", "/": "$.div", "%": "$.mod",
 }
 
+// expr returns the JavaScript of e. The generator writes into one builder,
+// so a long operator chain costs linear time, not quadratic.
 func (g *gen) expr(e sql.Expr) string {
-	switch e := e.(type) {
-	case *sql.Literal:
-		return g.literal(e)
-	case *sql.Field:
-		return "G(" + g.scope() + "," + jsKey(e.Name) + ")"
-	case *sql.Star:
-		return g.scope()
-	case *sql.Var:
-		return "G(V," + jsKey(e.Name) + ")"
-	case *sql.Member:
-		return "G(" + g.expr(e.X) + "," + jsKey(e.Name) + ")"
-	case *sql.Index:
-		return "$.f_get(" + g.expr(e.X) + "," + g.expr(e.Index) + ")"
-	case *sql.Call:
-		return g.call(e)
-	case *sql.Cast:
-		return "$.cast(" + g.expr(e.X) + "," + jsString(e.Type) + ")"
-	case *sql.Unary:
-		return g.unary(e)
-	case *sql.Binary:
-		return g.binary(e)
-	case *sql.In:
-		return g.in(e)
-	case *sql.Case:
-		return g.caseExpr(e)
-	case *sql.ObjectLit:
-		return g.objectLit(e)
-	case *sql.ArrayLit:
-		return "[" + g.list(e.Elems) + "]"
-	case *sql.Subquery:
-		return g.subquery(e)
-	}
-	panic(fmt.Sprintf("eval: unknown expression %T", e))
+	var w strings.Builder
+	g.emit(&w, e)
+	return w.String()
 }
 
-func (g *gen) list(es []sql.Expr) string {
-	parts := make([]string, len(es))
-	for i, a := range es {
-		parts[i] = g.expr(a)
+// selectExpr returns the JavaScript of a SELECT list in the current scope.
+func (g *gen) selectExpr(sel *sql.Select) string {
+	var w strings.Builder
+	g.emitSelect(&w, sel)
+	return w.String()
+}
+
+// emitf writes format, where each %e verb is replaced by an expression
+// written in place and %s by a string.
+func (g *gen) emitf(w *strings.Builder, format string, args ...any) {
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' || i+1 == len(format) {
+			w.WriteByte(format[i])
+			continue
+		}
+		i++
+		a := args[0]
+		args = args[1:]
+		switch format[i] {
+		case 'e':
+			g.emit(w, a.(sql.Expr))
+		case 's':
+			w.WriteString(a.(string))
+		}
 	}
-	return strings.Join(parts, ",")
+}
+
+func (g *gen) emit(w *strings.Builder, e sql.Expr) {
+	switch e := e.(type) {
+	case *sql.Literal:
+		w.WriteString(g.literal(e))
+	case *sql.Field:
+		g.emitf(w, "G(%s,%s)", g.scope(), jsKey(e.Name))
+	case *sql.Star:
+		w.WriteString(g.scope())
+	case *sql.Var:
+		g.emitf(w, "G(V,%s)", jsKey(e.Name))
+	case *sql.Member:
+		g.emitf(w, "G(%e,%s)", e.X, jsKey(e.Name))
+	case *sql.Index:
+		g.emitf(w, "$.f_get(%e,%e)", e.X, e.Index)
+	case *sql.Call:
+		g.call(w, e)
+	case *sql.Cast:
+		g.emitf(w, "$.cast(%e,%s)", e.X, jsString(e.Type))
+	case *sql.Unary:
+		g.unary(w, e)
+	case *sql.Binary:
+		g.binary(w, e)
+	case *sql.In:
+		g.in(w, e)
+	case *sql.Case:
+		g.caseExpr(w, e)
+	case *sql.ObjectLit:
+		g.objectLit(w, e)
+	case *sql.ArrayLit:
+		w.WriteString("[")
+		g.list(w, e.Elems)
+		w.WriteString("]")
+	case *sql.Subquery:
+		g.subquery(w, e)
+	default:
+		panic(fmt.Sprintf("eval: unknown expression %T", e))
+	}
+}
+
+func (g *gen) list(w *strings.Builder, es []sql.Expr) {
+	for i, a := range es {
+		if i > 0 {
+			w.WriteString(",")
+		}
+		g.emit(w, a)
+	}
 }
 
 func (g *gen) literal(e *sql.Literal) string {
@@ -95,117 +134,127 @@ func (g *gen) literal(e *sql.Literal) string {
 	return "(" + strconv.FormatFloat(f, 'g', -1, 64) + ")"
 }
 
-func (g *gen) call(e *sql.Call) string {
+func (g *gen) call(w *strings.Builder, e *sql.Call) {
 	if e.Name == "encode" && len(e.Args) == 2 && g.depth == 0 {
 		if _, ok := e.Args[0].(*sql.Star); ok {
 			// encode(*, ...) encodes the raw payload bytes, JSON or not.
 			// AWS: iot-sql-functions.html#iot-sql-encode-payload.
-			return "$.encodeRaw(" + g.expr(e.Args[1]) + ")"
+			g.emitf(w, "$.encodeRaw(%e)", e.Args[1])
+			return
 		}
 	}
-	return "$.f_" + e.Name + "(" + g.list(e.Args) + ")"
+	w.WriteString("$.f_" + e.Name + "(")
+	g.list(w, e.Args)
+	w.WriteString(")")
 }
 
-func (g *gen) unary(e *sql.Unary) string {
-	x := g.expr(e.X)
+func (g *gen) unary(w *strings.Builder, e *sql.Unary) {
 	switch e.Op {
 	case "NOT":
-		return "NOT(" + x + ")"
+		g.emitf(w, "NOT(%e)", e.X)
 	case "+":
-		return "$.pos(" + x + ")"
+		g.emitf(w, "$.pos(%e)", e.X)
+	default:
+		g.emitf(w, "$.neg(%e)", e.X)
 	}
-	return "$.neg(" + x + ")"
 }
 
 // binary compiles operators. AND/OR evaluate both sides unless
 // Compat.ShortCircuitLogic is set (rules-sql.md §4.3, UNCONFIRMED).
-func (g *gen) binary(e *sql.Binary) string {
-	l, r := g.expr(e.L), g.expr(e.R)
+func (g *gen) binary(w *strings.Builder, e *sql.Binary) {
 	switch e.Op {
 	case "AND", "OR":
 		if g.compat.ShortCircuitLogic {
-			return "S" + e.Op + "(" + l + ",function(){return " + r + ";})"
+			g.emitf(w, "S%s(%e,function(){return %e;})", e.Op, e.L, e.R)
+			return
 		}
-		return e.Op + "(" + l + "," + r + ")"
+		g.emitf(w, "%s(%e,%e)", e.Op, e.L, e.R)
+		return
 	}
-	return binHelpers[e.Op] + "(" + l + "," + r + ")"
+	g.emitf(w, "%s(%e,%e)", binHelpers[e.Op], e.L, e.R)
 }
 
-func (g *gen) in(e *sql.In) string {
-	var list string
-	if e.Paren {
-		list = "[" + g.list(e.List) + "]"
-	} else {
-		list = g.expr(e.List[0])
-	}
-	s := "$.inl(" + g.expr(e.X) + "," + list + ")"
+func (g *gen) in(w *strings.Builder, e *sql.In) {
 	if e.Negate {
-		return "NOT(" + s + ")"
+		w.WriteString("NOT(")
 	}
-	return s
+	g.emitf(w, "$.inl(%e,", e.X)
+	if e.Paren {
+		w.WriteString("[")
+		g.list(w, e.List)
+		w.WriteString("]")
+	} else {
+		g.emit(w, e.List[0])
+	}
+	w.WriteString(")")
+	if e.Negate {
+		w.WriteString(")")
+	}
 }
 
 // caseExpr compiles a simple CASE: Undefined subject gives Undefined; the
 // first WHEN equal to the subject wins; no match and no ELSE is Undefined.
 // AWS: iot-sql-case.html.
-func (g *gen) caseExpr(e *sql.Case) string {
-	var b strings.Builder
-	b.WriteString("(function(v){if(v===undefined)return undefined;")
-	for _, w := range e.Whens {
-		fmt.Fprintf(&b, "if($.eq(v,%s)===true)return %s;", g.expr(w.Cond), g.expr(w.Result))
+func (g *gen) caseExpr(w *strings.Builder, e *sql.Case) {
+	w.WriteString("(function(v){if(v===undefined)return undefined;")
+	for _, wh := range e.Whens {
+		g.emitf(w, "if($.eq(v,%e)===true)return %e;", wh.Cond, wh.Result)
 	}
 	if e.Else != nil {
-		b.WriteString("return " + g.expr(e.Else) + ";")
+		g.emitf(w, "return %e;", e.Else)
 	}
-	b.WriteString("return undefined;})(" + g.expr(e.Subject) + ")")
-	return b.String()
+	g.emitf(w, "return undefined;})(%e)", e.Subject)
 }
 
-func (g *gen) objectLit(e *sql.ObjectLit) string {
-	parts := make([]string, 0, 2*len(e.Keys))
+func (g *gen) objectLit(w *strings.Builder, e *sql.ObjectLit) {
+	w.WriteString("O(")
 	for i, k := range e.Keys {
-		parts = append(parts, jsKey(k), g.expr(e.Values[i]))
+		if i > 0 {
+			w.WriteString(",")
+		}
+		g.emitf(w, "%s,%e", jsKey(k), e.Values[i])
 	}
-	return "O(" + strings.Join(parts, ",") + ")"
+	w.WriteString(")")
 }
 
 // subquery compiles a nested object query: the FROM value is iterated (a
 // non-array is a one-element collection), elements whose WHERE is not true
 // are dropped, Undefined results are dropped, and the result is an array.
 // AWS: iot-sql-nested-queries.html (rules-sql.md §2.6).
-func (g *gen) subquery(e *sql.Subquery) string {
-	from := g.expr(e.From)
+func (g *gen) subquery(w *strings.Builder, e *sql.Subquery) {
 	g.depth++
-	defer func() { g.depth-- }()
 	s := g.scope()
-	var b strings.Builder
-	b.WriteString("(function(c){if(c===undefined)return undefined;")
-	b.WriteString("var a=Array.isArray(c)?c:[c],r=[];for(var i=0;i<a.length;i++){")
-	b.WriteString("var " + s + "=a[i];")
+	w.WriteString("(function(c){if(c===undefined)return undefined;")
+	w.WriteString("var a=Array.isArray(c)?c:[c],r=[];for(var i=0;i<a.length;i++){")
+	w.WriteString("var " + s + "=a[i];")
 	if e.Where != nil {
-		b.WriteString("if(" + g.expr(e.Where) + "!==true)continue;")
+		g.emitf(w, "if(%e!==true)continue;", e.Where)
 	}
-	b.WriteString("var x=" + g.selectExpr(e.Select) + ";if(x!==undefined)r.push(x);}")
-	b.WriteString("return r;})(" + from + ")")
-	return b.String()
+	w.WriteString("var x=")
+	g.emitSelect(w, e.Select)
+	w.WriteString(";if(x!==undefined)r.push(x);}return r;})(")
+	g.depth-- // the FROM value is evaluated in the enclosing scope
+	g.emit(w, e.From)
+	w.WriteString(")")
 }
 
-// selectExpr builds the SELECT result in the current scope. A lone `*` is the
+// emitSelect builds the SELECT result in the current scope. A lone `*` is the
 // scope value itself (raw bytes stay raw); `*` with other items merges the
 // object's members first, then the items follow in SELECT order.
 // AWS: iot-sql-select.html; validation-tool payload-enrichment cases.
-func (g *gen) selectExpr(sel *sql.Select) string {
+func (g *gen) emitSelect(w *strings.Builder, sel *sql.Select) {
 	if sel.Value != nil {
-		return g.expr(sel.Value)
+		g.emit(w, sel.Value)
+		return
 	}
 	if len(sel.Items) == 1 && sel.Items[0].Star {
-		return g.scope()
+		w.WriteString(g.scope())
+		return
 	}
-	var b strings.Builder
-	b.WriteString("(function(){var o={};")
+	w.WriteString("(function(){var o={};")
 	for i, it := range sel.Items {
 		if it.Star {
-			b.WriteString("ST(o," + g.scope() + ");")
+			w.WriteString("ST(o," + g.scope() + ");")
 			continue
 		}
 		keys := it.Alias
@@ -216,10 +265,9 @@ func (g *gen) selectExpr(sel *sql.Select) string {
 		for j, k := range keys {
 			jk[j] = jsKey(k)
 		}
-		b.WriteString("PN(o,[" + strings.Join(jk, ",") + "]," + g.expr(it.Expr) + ");")
+		g.emitf(w, "PN(o,[%s],%e);", strings.Join(jk, ","), it.Expr)
 	}
-	b.WriteString("return o;})()")
-	return b.String()
+	w.WriteString("return o;})()")
 }
 
 // implicitName is the output key of an item without AS: the field name, the

@@ -1,0 +1,197 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/iotemu/iotemu/rules"
+)
+
+// topicRulePayload is AWS's TopicRulePayload, the body of CreateTopicRule
+// and ReplaceTopicRule and the "topicRulePayload" of a fixtures rule.
+// AWS: iot/2015-05-28/service-2.json TopicRulePayload (rules-sql.md §7.1):
+// sql and actions are required, at most 10 actions.
+type topicRulePayload struct {
+	SQL              *string           `json:"sql"`
+	Description      string            `json:"description"`
+	Actions          []json.RawMessage `json:"actions"`
+	RuleDisabled     bool              `json:"ruleDisabled"`
+	AwsIotSqlVersion string            `json:"awsIotSqlVersion"`
+	ErrorAction      json.RawMessage   `json:"errorAction"`
+}
+
+// ruleDefinition is kept with a rule (rules.Rule.Definition) so that
+// GetTopicRule returns the actions as they were given, also the types this
+// version does not run.
+type ruleDefinition struct {
+	Actions     []json.RawMessage
+	ErrorAction json.RawMessage
+}
+
+// actionTypes are the members of AWS's Action union.
+// AWS: iot/2015-05-28/service-2.json Action; aws-sdk-go-v2 service/iot
+// v1.75.0 types.Action.
+var actionTypes = []string{
+	"cloudwatchAlarm", "cloudwatchLogs", "cloudwatchMetric", "dynamoDB", "dynamoDBv2", "elasticsearch",
+	"firehose", "http", "iotAnalytics", "iotEvents", "iotSiteWise", "kafka", "kinesis", "lambda",
+	"location", "openSearch", "republish", "s3", "salesforce", "sns", "sqs", "stepFunctions", "timestream",
+}
+
+// errPayload reports a malformed TopicRulePayload (InvalidRequestException).
+var errPayload = errors.New("invalid topic rule payload")
+
+// validationError words a payload problem as AWS's validation messages do.
+func validationError(format string, args ...any) error {
+	return fmt.Errorf("%w: 1 validation error detected: %s", errPayload, fmt.Sprintf(format, args...))
+}
+
+// parseTopicRule turns a TopicRulePayload into a rule: the republish
+// actions run, the other action types are kept for GetTopicRule and run
+// nothing yet.
+func parseTopicRule(name string, body []byte) (rules.Rule, error) {
+	var p topicRulePayload
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&p); err != nil {
+		return rules.Rule{}, fmt.Errorf("%w: malformed JSON: %v", errPayload, err)
+	}
+	if dec.More() {
+		return rules.Rule{}, fmt.Errorf("%w: malformed JSON: data after the payload", errPayload)
+	}
+	if p.SQL == nil {
+		return rules.Rule{}, validationError("Value null at 'topicRulePayload.sql' failed to satisfy constraint: Member must not be null")
+	}
+	if p.Actions == nil {
+		return rules.Rule{}, validationError("Value null at 'topicRulePayload.actions' failed to satisfy constraint: Member must not be null")
+	}
+	r := rules.Rule{Name: name, SQL: *p.SQL, SQLVersion: p.AwsIotSqlVersion, Description: p.Description, Disabled: p.RuleDisabled}
+	def := &ruleDefinition{}
+	for i, raw := range p.Actions {
+		a, compact, err := parseAction(raw, fmt.Sprintf("topicRulePayload.actions.%d", i+1))
+		if err != nil {
+			return rules.Rule{}, err
+		}
+		r.Actions = append(r.Actions, a)
+		def.Actions = append(def.Actions, compact)
+	}
+	if len(p.ErrorAction) > 0 && string(p.ErrorAction) != "null" {
+		a, compact, err := parseAction(p.ErrorAction, "topicRulePayload.errorAction")
+		if err != nil {
+			return rules.Rule{}, err
+		}
+		r.ErrorAction, def.ErrorAction = a, compact
+	}
+	r.Definition = def
+	return r, nil
+}
+
+// parseAction checks that an Action has exactly one known member and
+// builds what runs it.
+func parseAction(raw json.RawMessage, at string) (rules.Action, json.RawMessage, error) {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &members); err != nil || members == nil {
+		return nil, nil, validationError("Value at '%s' failed to satisfy constraint: Member must be an object", at)
+	}
+	if len(members) != 1 {
+		return nil, nil, validationError("Value at '%s' failed to satisfy constraint: Member must have exactly one action type, got %d", at, len(members))
+	}
+	var compact bytes.Buffer
+	_ = json.Compact(&compact, raw) // raw was just decoded, so it is valid JSON
+	var kind string
+	var body json.RawMessage
+	for kind, body = range members { // the only member
+	}
+	if !slices.Contains(actionTypes, kind) {
+		return nil, nil, validationError("Value at '%s' failed to satisfy constraint: unknown action type %q", at, kind)
+	}
+	if kind != "republish" {
+		return storedAction{kind: kind}, compact.Bytes(), nil
+	}
+	a, err := parseRepublish(body, at+".republish")
+	return a, compact.Bytes(), err
+}
+
+// republishAction is AWS's RepublishAction.
+// AWS: service-2.json RepublishAction (roleArn and topic required, qos 0–1)
+// and MqttHeaders; republish-rule-action.html.
+type republishAction struct {
+	RoleArn *string `json:"roleArn"`
+	Topic   *string `json:"topic"`
+	QoS     *int    `json:"qos"`
+	Headers *struct {
+		PayloadFormatIndicator string `json:"payloadFormatIndicator"`
+		ContentType            string `json:"contentType"`
+		ResponseTopic          string `json:"responseTopic"`
+		CorrelationData        string `json:"correlationData"`
+		MessageExpiry          string `json:"messageExpiry"`
+		UserProperties         []struct {
+			Key   string `json:"key"`
+			Value string `json:"value"`
+		} `json:"userProperties"`
+	} `json:"headers"`
+}
+
+func parseRepublish(body json.RawMessage, at string) (rules.Action, error) {
+	var a republishAction
+	if err := json.Unmarshal(body, &a); err != nil {
+		return nil, validationError("Value at '%s' failed to satisfy constraint: %v", at, err)
+	}
+	switch {
+	case a.RoleArn == nil:
+		return nil, validationError("Value null at '%s.roleArn' failed to satisfy constraint: Member must not be null", at)
+	case a.Topic == nil:
+		return nil, validationError("Value null at '%s.topic' failed to satisfy constraint: Member must not be null", at)
+	case a.QoS != nil && (*a.QoS < 0 || *a.QoS > 1):
+		return nil, validationError("Value '%d' at '%s.qos' failed to satisfy constraint: Member must have value less than or equal to 1", *a.QoS, at)
+	}
+	r := rules.Republish{Topic: *a.Topic}
+	if a.QoS != nil {
+		r.QoS = *a.QoS
+	}
+	if h := a.Headers; h != nil {
+		r.Headers = &rules.RepublishHeaders{
+			PayloadFormatIndicator: h.PayloadFormatIndicator, ContentType: h.ContentType, ResponseTopic: h.ResponseTopic,
+			CorrelationData: h.CorrelationData, MessageExpiry: h.MessageExpiry,
+		}
+		for _, u := range h.UserProperties {
+			r.Headers.UserProperties = append(r.Headers.UserProperties, rules.UserProperty{Key: u.Key, Value: u.Value})
+		}
+	}
+	return r, nil
+}
+
+// storedAction is an action type accepted and returned by GetTopicRule
+// but not run by this version of iotemu (only republish is).
+type storedAction struct{ kind string }
+
+func (storedAction) Do(context.Context, rules.Output) error { return nil }
+
+// topicRuleJSON is AWS's TopicRule, the "rule" of GetTopicRule.
+// AWS: service-2.json TopicRule; createdAt in epoch seconds.
+type topicRuleJSON struct {
+	RuleName         string            `json:"ruleName"`
+	SQL              string            `json:"sql"`
+	Description      string            `json:"description,omitempty"`
+	CreatedAt        float64           `json:"createdAt"`
+	Actions          []json.RawMessage `json:"actions"`
+	RuleDisabled     bool              `json:"ruleDisabled"`
+	AwsIotSqlVersion string            `json:"awsIotSqlVersion"`
+	ErrorAction      json.RawMessage   `json:"errorAction,omitempty"`
+}
+
+// topicRuleOf renders a stored rule; rules added from Go with other
+// action types have no JSON form, and show no actions.
+func topicRuleOf(info rules.RuleInfo) topicRuleJSON {
+	t := topicRuleJSON{
+		RuleName: info.Name, SQL: info.SQL, Description: info.Description, CreatedAt: epochSeconds(info.CreatedAt),
+		Actions: []json.RawMessage{}, RuleDisabled: info.Disabled, AwsIotSqlVersion: info.SQLVersion,
+	}
+	if def, ok := info.Definition.(*ruleDefinition); ok {
+		t.Actions = append(t.Actions, def.Actions...)
+		t.ErrorAction = def.ErrorAction
+	}
+	return t
+}

@@ -2,6 +2,8 @@ package testkit
 
 import (
 	"sync"
+
+	paho5 "github.com/eclipse/paho.golang/paho"
 	"testing"
 	"time"
 )
@@ -12,6 +14,10 @@ type Message struct {
 	Payload  []byte
 	QoS      byte
 	Retained bool
+
+	// Publish5 is the PUBLISH as an MQTT 5 client received it, with its
+	// properties; nil for MQTT 3.1.1 and in-process subscribers.
+	Publish5 *paho5.Publish
 }
 
 // Inbox collects messages in arrival order, without bound, so that a

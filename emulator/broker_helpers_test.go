@@ -234,3 +234,14 @@ func stillServing(t *testing.T, emu *testkit.Emulator) {
 	}
 	c.Disconnect()
 }
+
+var errShort = errors.New("not all messages yet")
+
+func encode(t *testing.T, pk packets.Packet) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := pk.ConnectEncode(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

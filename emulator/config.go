@@ -35,6 +35,10 @@ type Config struct {
 	// Fixtures are applied by New: shadows seeded, rules created.
 	Fixtures *fixtures.Set
 
+	// Rules are added by New, before the fixtures: rules defined in Go, with
+	// any rules.Action (a rules.Recorder, a rules.ActionFunc).
+	Rules []rules.Rule
+
 	// Now is the clock of the services' timestamps (shadow metadata, rules'
 	// timestamp()); nil means time.Now. Tests inject one to get exact
 	// documents.

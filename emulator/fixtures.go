@@ -26,6 +26,7 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 			errs = append(errs, fmt.Errorf("shadows[%d] (%s %q): %w", i, sh.Thing, sh.Name, err))
 		}
 	}
+	errs = append(errs, s.applyRuleFixtures(set.Rules)...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apply fixtures: %w", err)
 	}

@@ -27,6 +27,15 @@ func (s *Server) newRules() error {
 		return fmt.Errorf("set up rules: %w", err)
 	}
 	s.rules = engine
+	var errs []error
+	for i, r := range s.cfg.Rules {
+		if err := engine.Add(r); err != nil {
+			errs = append(errs, fmt.Errorf("rules[%d] (%s): %w", i, r.Name, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("set up rules: %w", err)
+	}
 	s.ruleQueue = newRuleDispatch(engine, s.log.With("component", "rules"), s.cfg.Now)
 	return nil
 }

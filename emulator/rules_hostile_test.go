@@ -46,7 +46,6 @@ func TestTopicRulePayloadHostile(t *testing.T) {
 		"two action types":  `{"sql":"SELECT * FROM 'a'","actions":[{"republish":{"roleArn":"r","topic":"o"},"lambda":{"functionArn":"f"}}]}`,
 		"unknown type":      `{"sql":"SELECT * FROM 'a'","actions":[{"teleport":{}}]}`,
 		"empty action":      `{"sql":"SELECT * FROM 'a'","actions":[{}]}`,
-		"no roleArn":        `{"sql":"SELECT * FROM 'a'","actions":[{"republish":{"topic":"o"}}]}`,
 		"no topic":          `{"sql":"SELECT * FROM 'a'","actions":[{"republish":{"roleArn":"r"}}]}`,
 		"qos 2":             `{"sql":"SELECT * FROM 'a'","actions":[{"republish":{"roleArn":"r","topic":"o","qos":2}}]}`,
 		"11 actions":        `{"sql":"SELECT * FROM 'a'","actions":[` + strings.Repeat(rp+",", 10) + rp + `]}`,

@@ -2,7 +2,9 @@ package emulator_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
+	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
@@ -20,11 +22,25 @@ func benchRoundTrip(b *testing.B, topic, answer string, payload func(i int) stri
 	if tok := c.Subscribe(answer, 1, nil); !tok.WaitTimeout(wait) || tok.Error() != nil {
 		b.Fatal(tok.Error())
 	}
+	lat := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := range b.N {
+		start := time.Now()
 		c.Publish(topic, 1, false, payload(i))
 		<-got
+		lat = append(lat, time.Since(start))
 	}
+	b.StopTimer()
+	reportLatency(b, lat)
+}
+
+// reportLatency adds the round trips per second and their p50 and p99.
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) }
+	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "roundtrips/s")
+	b.ReportMetric(pct(0.50), "p50-µs")
+	b.ReportMetric(pct(0.99), "p99-µs")
 }
 
 // BenchmarkShadowUpdateMQTT: one shadow update over MQTT, from PUBLISH to

@@ -56,6 +56,24 @@ func BenchmarkUpdate(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
+}
+
+// BenchmarkUpdateSmall is a typical device report on a small shadow.
+func BenchmarkUpdateSmall(b *testing.B) {
+	s, err := New(Config{Publisher: PublisherFunc(func(context.Context, string, []byte) error { return nil })})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	req := []byte(`{"state":{"reported":{"temp":21,"on":true}}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Update(ctx, "bench", "", req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "updates/s")
 }
 
 func BenchmarkHandleMQTTUpdateParallel(b *testing.B) {
@@ -76,4 +94,21 @@ func BenchmarkHandleMQTTUpdateParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkPeerJSONRoundTrip is the in-process peer of BenchmarkUpdate: one
+// decode and one encode of the same 80-key stored document, the least any
+// JSON-stored shadow must pay per update.
+func BenchmarkPeerJSONRoundTrip(b *testing.B) {
+	doc, _ := json.Marshal(map[string]any{"state": map[string]any{"desired": benchState(40, 1), "reported": benchState(40, 2)}})
+	b.ReportAllocs()
+	for b.Loop() {
+		var v any
+		if err := json.Unmarshal(doc, &v); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := json.Marshal(v); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

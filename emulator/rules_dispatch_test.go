@@ -23,8 +23,8 @@ func recordRule(t *testing.T, emu *testkit.Emulator, name, sql string) *rules.Re
 }
 
 // TestRulesSeeEveryPublishPath: messages published over HTTP, shadow
-// notifications, and the emulator's own messages (the path of lifecycle
-// events) reach the rules, with clientid() "n/a" as AWS gives for messages
+// notifications, lifecycle events and the emulator's own messages reach
+// the rules, with clientid() "n/a" as AWS gives for messages
 // not sent over MQTT; an MQTT client's message carries its client ID,
 // source IP and a trace ID.
 func TestRulesSeeEveryPublishPath(t *testing.T) {
@@ -52,7 +52,10 @@ func TestRulesSeeEveryPublishPath(t *testing.T) {
 		Payload: []byte(`{"clientId":"dev1","eventType":"connected"}`)})
 	expectPayload(t, eventRec, `{"clientId":"dev1","eventType":"connected"}`)
 
+	// A real lifecycle event: the broker publishes it when a client connects.
 	emu.Connect(t, "dev-9").Publish(t, "via/mqtt", 1, false, []byte(`{}`))
+	expectPayload(t, eventRec, `{"clientId":"dev-9","eventType":"connected"}`)
+
 	outs, err := mqttRec.WaitN(1, wait)
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,67 @@
+package apigw
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+)
+
+// route handles one inbound text message: select the route, invoke its
+// integration, send the body back on two-way routes. No route and no
+// $default sends the Forbidden frame; an integration failure sends the
+// Internal server error frame, on one-way routes too. The connection stays
+// open either way. AWS: apigw-websocket.md §2.2–§2.6.
+func (s *Server) route(ctx context.Context, c *conn, data []byte) {
+	key, isJSON := c.api.sel.evaluate(data)
+	rt, ok := c.api.routes[key]
+	if !isJSON || key == KeyConnect || key == KeyDisconnect {
+		ok = false
+	}
+	if !ok {
+		rt, ok = c.api.routes[KeyDefault]
+	}
+	if !ok {
+		_ = c.send(errorFrame("Forbidden", c.id, s.cfg.NewID(RequestID))) // fails only when closing
+		return
+	}
+	ev := c.messageEvent(rt.Key, string(data))
+	out, err := s.invoke(ctx, rt.Integration, ev)
+	var res *ProxyResponse
+	if err == nil {
+		res, err = parseProxyResponse(out)
+	}
+	if err != nil {
+		s.log.Warn("integration failed", "api", c.api.ID, "route", rt.Key, "connection", c.id, "error", err)
+		_ = c.send(errorFrame("Internal server error", c.id, ev.RequestContext.RequestID))
+		return
+	}
+	if !rt.TwoWay {
+		return // AWS: one-way routes do not pass the backend response on
+	}
+	body := []byte(res.Body)
+	if res.IsBase64Encoded {
+		if b, err := base64.StdEncoding.DecodeString(res.Body); err == nil {
+			body = b
+		}
+	}
+	_ = c.send(body) // fails only when closing or full; AWS drops those too
+}
+
+// errorFrame is API Gateway's error message, byte for byte, with its
+// irregular spacing: {"message": "Forbidden", "connectionId":"…", "requestId":"…"}.
+// AWS: apigw-websocket.md §2.3 and §2.4 (observed frames).
+func errorFrame(message, connID, reqID string) []byte {
+	return fmt.Appendf(nil, "{\"message\": \"%s\", \"connectionId\":\"%s\", \"requestId\":\"%s\"}", message, connID, reqID)
+}
+
+// disconnect runs $disconnect after the socket has closed, best-effort:
+// its result is ignored. AWS: "$disconnect is a best-effort event."
+func (s *Server) disconnect(ctx context.Context, c *conn, code int, reason string) {
+	rt, ok := c.api.routes[KeyDisconnect]
+	if !ok {
+		return
+	}
+	if _, err := s.invoke(ctx, rt.Integration, c.disconnectEvent(code, reason)); err != nil {
+		s.log.Warn("$disconnect integration failed", "api", c.api.ID, "connection", c.id, "error", err)
+	}
+}

@@ -1,0 +1,46 @@
+package apigw
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Handler returns the Server's HTTP handler: the WebSocket API at
+// GET /{stage} (or /{stage}/) and the management API at
+// /{stage}/@connections/{connectionId}, also accepted without the stage.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	segs := strings.Split(strings.TrimPrefix(r.URL.EscapedPath(), "/"), "/")
+	for i, seg := range segs {
+		if u, err := url.PathUnescape(seg); err == nil {
+			segs[i] = u
+		}
+	}
+	switch {
+	case len(segs) == 3 && segs[1] == "@connections":
+		s.serveManagement(w, r, segs[0], segs[2])
+	case len(segs) == 2 && segs[0] == "@connections":
+		// serverless-offline's path, without the stage (apigw-websocket.md §9).
+		s.serveManagement(w, r, "", segs[1])
+	case len(segs) == 1 || len(segs) == 2 && segs[1] == "":
+		s.mu.Lock()
+		a, ok := s.apis[segs[0]]
+		s.mu.Unlock()
+		if !ok {
+			writeMessage(w, http.StatusForbidden, "Forbidden")
+			return
+		}
+		s.handshake(w, r, a)
+	default:
+		writeMessage(w, http.StatusForbidden, "Forbidden")
+	}
+}
+
+// writeMessage answers API Gateway's plain JSON error, {"message": "…"}.
+func writeMessage(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(`{"message":"` + msg + `"}`)) // the client went away; nothing to report
+}

@@ -1,0 +1,130 @@
+package apigw
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// handshake runs a connection's opening: the authorizer, then $connect,
+// and upgrades only if both accept; otherwise the client gets their HTTP
+// status and no upgrade. AWS: apigateway-websocket-api-route-keys-connect-disconnect.html
+// ("Until execution of the integration associated with the $connect route
+// is completed, the upgrade request is pending").
+func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
+	if !websocket.IsWebSocketUpgrade(r) {
+		writeMessage(w, http.StatusUpgradeRequired, "Upgrade Required")
+		return
+	}
+	if !s.track() {
+		writeMessage(w, http.StatusServiceUnavailable, "Service Unavailable")
+		return
+	}
+	defer s.wg.Done()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer context.AfterFunc(s.base, cancel)()
+	defer cancel()
+
+	c := s.newConn(a, r)
+	if a.Authorizer != nil {
+		auth, status := s.authorize(ctx, c, r)
+		if status != 0 {
+			writeMessage(w, status, http.StatusText(status))
+			return
+		}
+		c.authorizer = auth
+	}
+	hdr, res := s.connect(ctx, c, r)
+	if res != nil {
+		w.WriteHeader(res.StatusCode)
+		_, _ = w.Write([]byte(res.Body)) // the client went away; nothing to report
+		return
+	}
+	ws, err := s.upgrader.Upgrade(w, r, hdr)
+	if err != nil {
+		s.log.Debug("upgrade failed", "error", err)
+		return // gorilla answered the client
+	}
+	c.ws = ws
+	if fc, ok := r.Context().Value(frameConnKey{}).(*frameConn); ok {
+		fc.arm(int64(s.cfg.Limits.FrameBytes))
+	}
+	c.run(s.base)
+}
+
+// newConn prepares a connection's identity before its handshake.
+func (s *Server) newConn(a *api, r *http.Request) *conn {
+	now := s.cfg.Now()
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	domain := a.DomainName
+	if domain == "" {
+		domain = r.Host
+	}
+	return &conn{
+		srv:         s,
+		api:         a,
+		id:          s.cfg.NewID(ConnectionID),
+		connectedAt: now,
+		started:     time.Now(),
+		identity:    Identity{SourceIP: host, UserAgent: r.UserAgent()},
+		domainName:  domain,
+		traceID:     newTraceID(now),
+		out:         make(chan []byte, s.cfg.Limits.SendQueue),
+		closeReq:    make(chan struct{}),
+		writerDone:  make(chan struct{}),
+	}
+}
+
+// connect runs the $connect route. It returns the 101's extra headers, or
+// the response refusing the handshake: the integration's own non-2xx
+// response, or 502 when it failed or answered a malformed result.
+// AWS: apigw-websocket.md §3.2, §3.3.
+func (s *Server) connect(ctx context.Context, c *conn, r *http.Request) (http.Header, *ProxyResponse) {
+	rt, ok := c.api.routes[KeyConnect]
+	if !ok {
+		return nil, nil // AWS: "Setting up an integration for $connect is optional."
+	}
+	out, err := s.invoke(ctx, rt.Integration, c.connectEvent(r))
+	var res *ProxyResponse
+	if err == nil {
+		res, err = parseProxyResponse(out)
+	}
+	if err == nil && res.StatusCode == 0 {
+		err = ErrMalformedResponse
+	}
+	if err != nil {
+		s.log.Warn("$connect integration failed", "api", c.api.ID, "error", err)
+		return nil, &ProxyResponse{StatusCode: http.StatusBadGateway, Body: `{"message": "Internal server error"}`}
+	}
+	if res.StatusCode < 200 || res.StatusCode > 299 {
+		return nil, res
+	}
+	return s.upgradeHeaders(res, r), nil
+}
+
+// upgradeHeaders copies Sec-WebSocket-Protocol from the integration's
+// response, and nothing else unless Compat says so.
+func (s *Server) upgradeHeaders(res *ProxyResponse, r *http.Request) http.Header {
+	hdr := http.Header{}
+	if s.cfg.Compat.CopyConnectHeaders {
+		for k, v := range res.Headers {
+			hdr.Set(k, v)
+		}
+		for k, vs := range res.MultiValueHeaders {
+			hdr[http.CanonicalHeaderKey(k)] = vs
+		}
+		hdr.Del("Sec-Websocket-Extensions") // gorilla refuses it; negotiation is its own
+	}
+	if p, ok := res.header("Sec-WebSocket-Protocol"); ok {
+		hdr.Set("Sec-Websocket-Protocol", p)
+	} else if requested := websocket.Subprotocols(r); s.cfg.Compat.EchoFirstSubprotocol && len(requested) > 0 {
+		hdr.Set("Sec-Websocket-Protocol", requested[0])
+	}
+	return hdr
+}

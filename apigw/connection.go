@@ -147,7 +147,7 @@ func (c *conn) readFailed(err error) {
 	switch {
 	case errors.Is(err, errFrameTooBig):
 		c.requestClose(closeTooBig, reasonTooBig, true)
-	case errors.As(err, &ce):
+	case errors.As(err, &ce) && ce.Code != closeAbnormal: // gorilla reports EOF as 1006
 		reason := ce.Text
 		if ce.Code == closeNoStatus {
 			reason = reasonNoStatus

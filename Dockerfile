@@ -2,7 +2,7 @@
 #
 #   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(git describe --always --dirty)" -o dist/iotemu ./cmd/iotemu
 #   docker build -t iotemu .
-#   docker run --rm -p 1883:1883 -p 8883:8883 -p 8080:8080 -p 8443:8443 iotemu
+#   docker run --rm -p 1883:1883 -p 8883:8883 -p 8080:8080 -p 8443:8443 -p 3001:3001 iotemu
 #
 # (`make image` does both.)
 FROM scratch
@@ -12,8 +12,9 @@ COPY dist/iotemu /iotemu
 ENV IOTEMU_MQTT_ADDR=0.0.0.0:1883 \
     IOTEMU_MQTT_TLS_ADDR=0.0.0.0:8883 \
     IOTEMU_HTTP_ADDR=0.0.0.0:8080 \
-    IOTEMU_HTTPS_ADDR=0.0.0.0:8443
-EXPOSE 1883 8883 8080 8443
+    IOTEMU_HTTPS_ADDR=0.0.0.0:8443 \
+    IOTEMU_APIGW_ADDR=0.0.0.0:3001
+EXPOSE 1883 8883 8080 8443 3001
 USER 65532:65532
 HEALTHCHECK --interval=5s --timeout=3s --start-period=2s CMD ["/iotemu", "-healthcheck", "http://127.0.0.1:8080/health"]
 ENTRYPOINT ["/iotemu"]

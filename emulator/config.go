@@ -19,6 +19,12 @@ type Config struct {
 	MQTTTLS ListenerConfig // MQTT over TLS with client certificates (AWS port 8883)
 	HTTP    ListenerConfig // iot-data API, MQTT over WebSocket at /mqtt, /health, /ca.pem
 	HTTPS   ListenerConfig // the same over TLS (AWS port 8443 and 443)
+	// APIGateway serves API Gateway WebSocket APIs and @connections (apigw.go).
+	APIGateway ListenerConfig
+
+	// APIGatewayAPIs are the WebSocket APIs, in-process Lambda functions
+	// and limits of the API Gateway mimic.
+	APIGatewayAPIs APIGatewayConfig
 
 	TLS TLSConfig
 
@@ -159,7 +165,7 @@ var (
 
 // withDefaults returns c with every zero field set to its default.
 func (c Config) withDefaults() Config {
-	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS} {
+	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.APIGateway} {
 		if l.Addr == "" {
 			l.Addr = defaultAddr
 		}
@@ -221,5 +227,5 @@ type namedListener struct {
 }
 
 func (c Config) listeners() []namedListener {
-	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS}}
+	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS}, {listenerAPIGateway, c.APIGateway}}
 }

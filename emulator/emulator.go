@@ -16,7 +16,9 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/emulator/internal/certs"
+	"github.com/iotemu/iotemu/lambdafn"
 	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/shadow"
 )
@@ -39,6 +41,8 @@ type Server struct {
 	shadows   *shadow.Service
 	rules     *rules.Engine
 	ruleQueue *ruleDispatch // runs the rules off the publish path
+	apigw     *apigw.Server
+	functions *lambdafn.Registry
 
 	mu      sync.Mutex
 	state   lifecycle
@@ -60,12 +64,13 @@ const (
 
 // Listener names, also mochi's listener IDs.
 const (
-	listenerMQTT    = "mqtt"
-	listenerMQTTTLS = "mqtt-tls"
-	listenerHTTP    = "http"
-	listenerHTTPS   = "https"
-	listenerWS      = "ws"
-	listenerWSS     = "wss"
+	listenerMQTT       = "mqtt"
+	listenerMQTTTLS    = "mqtt-tls"
+	listenerHTTP       = "http"
+	listenerHTTPS      = "https"
+	listenerWS         = "ws"
+	listenerWSS        = "wss"
+	listenerAPIGateway = "apigw"
 )
 
 // New validates cfg and prepares a Server; nothing listens until Start.
@@ -83,6 +88,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.newRules(); err != nil {
+		return nil, err
+	}
+	if err := s.newAPIGateway(); err != nil {
 		return nil, err
 	}
 	broker, err := newBroker(s)
@@ -159,6 +167,9 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.serveHTTP()
+	if err := s.serveAPIGateway(); err != nil {
+		s.log.Error("api gateway not served", "error", err)
+	}
 	s.ruleQueue.start()
 	s.state = started
 	s.log.Debug("started", "endpoints", s.endpointsLocked())
@@ -245,6 +256,7 @@ func (s *Server) Close(ctx context.Context) error {
 	switch s.state {
 	case created:
 		s.state = closing
+		_ = s.apigw.Close(ctx) // never started: nothing to wait for
 		close(s.closed)
 		s.mu.Unlock()
 		return nil
@@ -261,6 +273,9 @@ func (s *Server) Close(ctx context.Context) error {
 		if err := srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("shut down http: %w", err))
 		}
+	}
+	if err := s.closeAPIGateway(ctx); err != nil {
+		errs = append(errs, err)
 	}
 	s.disconnectAll()
 	if err := s.broker.Close(); err != nil {

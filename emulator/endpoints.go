@@ -14,6 +14,7 @@ type Endpoints struct {
 	HTTPS        string `json:"https,omitempty"`        // https://host:port
 	WebSocket    string `json:"webSocket,omitempty"`    // ws://host:port/mqtt
 	WebSocketTLS string `json:"webSocketTls,omitempty"` // wss://host:port/mqtt
+	APIGateway   string `json:"apiGateway,omitempty"`   // ws://host:port, WebSocket APIs at /{stage}
 }
 
 // Endpoints returns the URLs of the started server.
@@ -38,6 +39,7 @@ func (s *Server) endpointsLocked() Endpoints {
 		HTTPS:        u("https", listenerHTTPS, ""),
 		WebSocket:    u("ws", listenerHTTP, "/mqtt"),
 		WebSocketTLS: u("wss", listenerHTTPS, "/mqtt"),
+		APIGateway:   u("ws", listenerAPIGateway, ""),
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 	defaultMQTTTLSAddr = "127.0.0.1:8883"
 	defaultHTTPAddr    = "127.0.0.1:8080"
 	defaultHTTPSAddr   = "127.0.0.1:8443"
+	defaultAPIGWAddr   = "127.0.0.1:3001" // serverless-offline's websocketPort
 )
 
 // errHelp reports that -h was given and usage was printed.
@@ -48,6 +49,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fs.StringVar(&c.MQTTTLS.Addr, "mqtt-tls-addr", env("MQTT_TLS_ADDR", defaultMQTTTLSAddr), "MQTT over TLS address, or \"off\" (IOTEMU_MQTT_TLS_ADDR)")
 	fs.StringVar(&c.HTTP.Addr, "http-addr", env("HTTP_ADDR", defaultHTTPAddr), "HTTP address (iot-data, /mqtt WebSocket, /health), or \"off\" (IOTEMU_HTTP_ADDR)")
 	fs.StringVar(&c.HTTPS.Addr, "https-addr", env("HTTPS_ADDR", defaultHTTPSAddr), "HTTPS address, or \"off\" (IOTEMU_HTTPS_ADDR)")
+	fs.StringVar(&c.APIGateway.Addr, "apigw-addr", env("APIGW_ADDR", defaultAPIGWAddr), "API Gateway WebSocket APIs and @connections address, or \"off\" (IOTEMU_APIGW_ADDR)")
 	fs.StringVar(&c.Region, "region", env("REGION", "us-east-1"), "AWS region in ARNs (IOTEMU_REGION)")
 	fs.StringVar(&c.AccountID, "account-id", env("ACCOUNT_ID", "123456789012"), "AWS account ID in ARNs (IOTEMU_ACCOUNT_ID)")
 	fs.StringVar(&c.TLS.CACertFile, "tls-ca-cert", env("TLS_CA_CERT", ""), "PEM CA certificate to use instead of a generated CA (IOTEMU_TLS_CA_CERT)")
@@ -58,7 +60,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")
 	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",
 		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true)")
-	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules) applied at start (IOTEMU_FIXTURES)")
+	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis) applied at start (IOTEMU_FIXTURES)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.health, "healthcheck", "", "GET this /health URL, exit 0 if healthy (for container HEALTHCHECK)")
@@ -80,7 +82,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	if *hosts != "" {
 		c.TLS.Hosts = strings.Split(*hosts, ",")
 	}
-	for _, l := range []*emulator.ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS} {
+	for _, l := range []*emulator.ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.APIGateway} {
 		if l.Addr == "off" {
 			l.Addr, l.Disabled = "", true
 		}

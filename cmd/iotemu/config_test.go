@@ -34,6 +34,11 @@ func TestLoadOptions(t *testing.T) {
 		{"require client cert from env", nil, map[string]string{"IOTEMU_TLS_REQUIRE_CLIENT_CERT": "true"}, func(o *options) any {
 			return o.emulator.Compat.RequireClientCertificate
 		}, true},
+		{"apigw default", nil, nil, func(o *options) any { return o.emulator.APIGateway.Addr }, "127.0.0.1:3001"},
+		{"apigw from env", nil, map[string]string{"IOTEMU_APIGW_ADDR": "0.0.0.0:3001"}, func(o *options) any {
+			return o.emulator.APIGateway.Addr
+		}, "0.0.0.0:3001"},
+		{"apigw off", []string{"-apigw-addr", "off"}, nil, func(o *options) any { return o.emulator.APIGateway.Disabled }, true},
 		{"version", []string{"-version"}, nil, func(o *options) any { return o.version }, true},
 		{"fixtures from env", nil, map[string]string{"IOTEMU_FIXTURES": "a.yaml,b.yaml"}, func(o *options) any {
 			return o.fixtures

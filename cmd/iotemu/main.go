@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -98,6 +99,7 @@ func printEndpoints(w io.Writer, e emulator.Endpoints) {
 		{"MQTT over WebSocket (TLS)", e.WebSocketTLS},
 		{"HTTP (iot-data --endpoint-url)", e.HTTP},
 		{"HTTPS", e.HTTPS},
+		{"API Gateway WebSocket", e.APIGateway},
 	} {
 		if l.url != "" {
 			fmt.Fprintf(w, "  %-31s %s\n", l.name, l.url)
@@ -105,6 +107,9 @@ func printEndpoints(w io.Writer, e emulator.Endpoints) {
 	}
 	if e.HTTP != "" {
 		fmt.Fprintf(w, "  %-31s %s/ca.pem\n", "CA certificate", e.HTTP)
+	}
+	if e.APIGateway != "" {
+		fmt.Fprintf(w, "  %-31s http%s/{stage}\n", "@connections --endpoint-url", strings.TrimPrefix(e.APIGateway, "ws"))
 	}
 }
 

@@ -24,6 +24,7 @@ const (
 	MQTTTLSPort = "8883/tcp"
 	HTTPPort    = "8080/tcp"
 	HTTPSPort   = "8443/tcp"
+	APIGWPort   = "3001/tcp" // API Gateway WebSocket APIs and @connections
 )
 
 // Container is a running iotemu container.
@@ -36,7 +37,7 @@ type Container struct {
 // WithCmdArgs for flags, ...).
 func Run(ctx context.Context, img string, opts ...testcontainers.ContainerCustomizer) (*Container, error) {
 	base := []testcontainers.ContainerCustomizer{
-		testcontainers.WithExposedPorts(MQTTPort, MQTTTLSPort, HTTPPort, HTTPSPort),
+		testcontainers.WithExposedPorts(MQTTPort, MQTTTLSPort, HTTPPort, HTTPSPort, APIGWPort),
 		// /health answers 200 only once every listener is bound. (Port
 		// checks run a shell inside the container, which a scratch image lacks.)
 		testcontainers.WithWaitStrategy(
@@ -91,6 +92,18 @@ func (c *Container) WebSocketURL(ctx context.Context) (string, error) {
 // WebSocketTLSURL returns wss://host:port/mqtt.
 func (c *Container) WebSocketTLSURL(ctx context.Context) (string, error) {
 	return c.endpoint(ctx, HTTPSPort, "wss", "/mqtt")
+}
+
+// WebSocketAPIURL returns ws://host:port/{stage} of an API Gateway
+// WebSocket API.
+func (c *Container) WebSocketAPIURL(ctx context.Context, stage string) (string, error) {
+	return c.endpoint(ctx, APIGWPort, "ws", "/"+stage)
+}
+
+// ConnectionsEndpoint returns http://host:port/{stage}, the BaseEndpoint of
+// an apigatewaymanagementapi client or the CLI's --endpoint-url.
+func (c *Container) ConnectionsEndpoint(ctx context.Context, stage string) (string, error) {
+	return c.endpoint(ctx, APIGWPort, "http", "/"+stage)
 }
 
 // CACertificatePEM fetches the CA certificate the container generated, to

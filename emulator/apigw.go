@@ -1,0 +1,131 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/iotemu/iotemu/apigw"
+	"github.com/iotemu/iotemu/fixtures"
+	"github.com/iotemu/iotemu/lambdafn"
+)
+
+// APIGatewayConfig configures the API Gateway WebSocket mimic and the
+// in-process Lambda functions it (and later the rules engine) invokes.
+type APIGatewayConfig struct {
+	// APIs are served from the start, besides the fixtures' apis.
+	APIs []apigw.API
+	// Functions are in-process Lambda handlers (anything lambda.Start
+	// accepts) by function name or ARN; apigw.Function integrations and
+	// fixtures' "function" integrations find them here.
+	Functions map[string]any
+	Limits    apigw.Limits
+	Compat    apigw.Compat
+}
+
+// newAPIGateway builds the function registry and the apigw server.
+func (s *Server) newAPIGateway() error {
+	s.functions = lambdafn.New(lambdafn.Config{Region: s.cfg.Region, AccountID: s.cfg.AccountID})
+	for name, h := range s.cfg.APIGatewayAPIs.Functions {
+		if err := s.functions.Register(name, h); err != nil {
+			return fmt.Errorf("set up functions: %w", err)
+		}
+	}
+	srv, err := apigw.New(apigw.Config{
+		APIs:      s.cfg.APIGatewayAPIs.APIs,
+		Functions: s.functions,
+		Region:    s.cfg.Region,
+		AccountID: s.cfg.AccountID,
+		Limits:    s.cfg.APIGatewayAPIs.Limits,
+		Compat:    s.cfg.APIGatewayAPIs.Compat,
+		Now:       s.cfg.Now,
+		Logger:    s.log.With("component", "apigw"),
+	})
+	if err != nil {
+		return fmt.Errorf("set up api gateway: %w", err)
+	}
+	s.apigw = srv
+	return nil
+}
+
+// serveAPIGateway serves the bound API Gateway listener, if enabled.
+func (s *Server) serveAPIGateway() error {
+	ln, ok := s.bound[listenerAPIGateway]
+	if !ok {
+		return nil
+	}
+	if err := s.apigw.StartOn(ln); err != nil {
+		return fmt.Errorf("serve api gateway: %w", err)
+	}
+	return nil
+}
+
+// APIGateway returns the API Gateway WebSocket mimic, to post to
+// connections or add APIs from Go.
+func (s *Server) APIGateway() *apigw.Server { return s.apigw }
+
+// Functions returns the in-process Lambda registry shared by the API
+// Gateway integrations (and the rules engine's Lambda action).
+func (s *Server) Functions() *lambdafn.Registry { return s.functions }
+
+// APIGatewayURL returns ws://host:port of the API Gateway listener; an API
+// is at APIGatewayURL()+"/"+stage, and its @connections endpoint (SDK
+// BaseEndpoint, CLI --endpoint-url) is http://host:port/stage.
+func (s *Server) APIGatewayURL() string { return s.Endpoints().APIGateway }
+
+// applyAPIs adds the fixtures' WebSocket APIs.
+func (s *Server) applyAPIs(apis []fixtures.API) []error {
+	var errs []error
+	for i, fa := range apis {
+		a, err := apiFromFixture(fa)
+		if err == nil {
+			err = s.apigw.AddAPI(a)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("apis[%d] (%s): %w", i, fa.Name, err))
+		}
+	}
+	return errs
+}
+
+func apiFromFixture(fa fixtures.API) (apigw.API, error) {
+	a := apigw.API{ID: fa.ID, Name: fa.Name, Stage: fa.Stage, RouteSelectionExpression: fa.RouteSelectionExpression}
+	for _, r := range fa.Routes {
+		in, err := integrationFromFixture(r.Integration)
+		if err != nil {
+			return a, fmt.Errorf("route %s: %w", r.Key, err)
+		}
+		a.Routes = append(a.Routes, apigw.Route{Key: r.Key, Integration: in, TwoWay: r.RouteResponseSelectionExpression == "$default"})
+	}
+	if fz := fa.Authorizer; fz != nil {
+		in, err := integrationFromFixture(fixtures.APIIntegration{Function: fz.Function, LambdaEndpoint: fz.LambdaEndpoint})
+		if err != nil {
+			return a, fmt.Errorf("authorizer: %w", err)
+		}
+		a.Authorizer = &apigw.Authorizer{Name: fz.Name, Integration: in, IdentitySource: fz.IdentitySource}
+	}
+	return a, nil
+}
+
+func integrationFromFixture(fi fixtures.APIIntegration) (apigw.Integration, error) {
+	switch {
+	case fi.Function != "" && fi.LambdaEndpoint != "":
+		return &apigw.LambdaInvokeAPI{Endpoint: fi.LambdaEndpoint, FunctionName: fi.Function}, nil
+	case fi.Function != "":
+		return apigw.Function(fi.Function), nil
+	case fi.HTTP != nil:
+		return &apigw.HTTPProxy{URL: fi.HTTP.URL, Method: fi.HTTP.Method}, nil
+	case fi.Mock != nil:
+		return apigw.Mock{StatusCode: fi.Mock.StatusCode, Headers: fi.Mock.Headers, Body: fi.Mock.Body}, nil
+	}
+	return nil, errors.New("no integration")
+}
+
+// closeAPIGateway closes the WebSocket connections (1001, running their
+// $disconnect) and waits for them.
+func (s *Server) closeAPIGateway(ctx context.Context) error {
+	if err := s.apigw.Close(ctx); err != nil {
+		return fmt.Errorf("close api gateway: %w", err)
+	}
+	return nil
+}

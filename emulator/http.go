@@ -24,7 +24,6 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/things/{thing}/shadow", s.handleUpdateShadow, http.MethodPost)
 	rt.HandleFunc("/things/{thing}/shadow", s.handleDeleteShadow, http.MethodDelete)
 	rt.HandleFunc("/api/things/shadow/ListNamedShadowsForThing/{thing}", s.handleListNamedShadows, http.MethodGet)
-	s.registerRuleRoutes(rt)
 	rt.HandleFunc("/retainedMessage", s.handleListRetained, http.MethodGet)
 	rt.HandleFunc("/retainedMessage/{topic...}", s.handleGetRetained, http.MethodGet)
 	rt.HandleFunc("/connections/{clientId}", s.handleGetConnection, http.MethodGet)

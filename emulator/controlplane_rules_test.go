@@ -212,9 +212,18 @@ func TestTopicRuleErrorsSDK(t *testing.T) {
 			_, err := c.ReplaceTopicRule(ctx, &iot.ReplaceTopicRuleInput{RuleName: aws.String("nope"), TopicRulePayload: republishPayload("SELECT * FROM 'a'", "o")})
 			return err
 		},
-		"Delete":  func() error { _, err := c.DeleteTopicRule(ctx, &iot.DeleteTopicRuleInput{RuleName: aws.String("nope")}); return err },
-		"Enable":  func() error { _, err := c.EnableTopicRule(ctx, &iot.EnableTopicRuleInput{RuleName: aws.String("nope")}); return err },
-		"Disable": func() error { _, err := c.DisableTopicRule(ctx, &iot.DisableTopicRuleInput{RuleName: aws.String("nope")}); return err },
+		"Delete": func() error {
+			_, err := c.DeleteTopicRule(ctx, &iot.DeleteTopicRuleInput{RuleName: aws.String("nope")})
+			return err
+		},
+		"Enable": func() error {
+			_, err := c.EnableTopicRule(ctx, &iot.EnableTopicRuleInput{RuleName: aws.String("nope")})
+			return err
+		},
+		"Disable": func() error {
+			_, err := c.DisableTopicRule(ctx, &iot.DisableTopicRuleInput{RuleName: aws.String("nope")})
+			return err
+		},
 	} {
 		if err := call(); !errors.As(err, &denied) {
 			t.Errorf("%s of a missing rule: got %v, want UnauthorizedException", op, err)

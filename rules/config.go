@@ -33,7 +33,7 @@ type Config struct {
 	// Externals are the backends of external SQL functions.
 	Externals Externals
 	// Compat holds switches for behaviours AWS leaves unconfirmed
-	// (docs/compat-rules.md).
+	// (docs/compatibility.md "Rules engine").
 	Compat Compat
 }
 

@@ -15,7 +15,7 @@ import (
 const vectorsPath = "../../shared/conformance/rules-sql-vectors.json"
 
 // believedWrong lists vectors whose expectation iotemu deliberately does not
-// follow, with what is asserted instead and why (docs/compat-rules.md).
+// follow, with what is asserted instead and why (docs/compatibility.md "Rules engine").
 var believedWrong = map[string]struct{ want, reason string }{
 	"set-arith": {
 		want: `{"celsius":23,"humidity":60}`,

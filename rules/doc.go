@@ -23,7 +23,7 @@
 // next layer builds them from Result.ActionErrors and Template), retries,
 // CloudWatch logs and metrics, protobuf decode (its descriptor lives in S3),
 // billing and throttling. Deviations and unconfirmed behaviours are listed
-// in docs/compat-rules.md.
+// in docs/compatibility.md ("Rules engine").
 //
 // The Engine holds one mutex (rules and topic index); no lock is held while
 // rules are evaluated or actions run.

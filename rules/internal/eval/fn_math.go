@@ -196,7 +196,7 @@ func bitOp(op func(z, x, y *big.Int) *big.Int) sqlFunc {
 }
 
 // fnBitnot is the two's-complement NOT (bitnot(13) = -14); the AWS example
-// printing 2 is treated as a doc error (docs/compat-rules.md).
+// printing 2 is treated as a doc error (docs/compatibility.md "Rules engine").
 func fnBitnot(r *rt, a []goja.Value) goja.Value {
 	if !argsN(a, 1) {
 		return undef

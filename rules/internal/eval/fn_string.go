@@ -176,7 +176,7 @@ func fnReplace(r *rt, a []goja.Value) goja.Value {
 }
 
 // Regular expressions use Go's RE2 syntax; the AWS engine is Java-based, so
-// backreferences and lookaround are not available (docs/compat-rules.md).
+// backreferences and lookaround are not available (docs/compatibility.md "Rules engine").
 func fnRegexpMatches(r *rt, s, re string) goja.Value {
 	rx, err := regexp.Compile(re)
 	if err != nil {

@@ -188,7 +188,7 @@ func TestCatalogMatchesBuiltins(t *testing.T) {
 	impl := builtins()
 	for name := range sql.Functions {
 		if impl[name] == nil {
-			t.Errorf("function %s is parsed but not implemented", name)
+			t.Errorf("function %s is parsed but has no implementation", name)
 		}
 	}
 	for name := range impl {

@@ -216,6 +216,9 @@ func (h *hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 // acknowledges them.
 // AWS: iot-basic-ingest.html ("bypasses the message broker").
 func (h *hook) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	if !strings.HasPrefix(pk.TopicName, "$") {
+		return pk, nil // the reserved table holds only $ topics; skip it on the common path
+	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.ingest {
 		return pk, packets.CodeSuccessIgnore
 	}

@@ -32,6 +32,9 @@ type Config struct {
 	Region string
 	// Externals are the backends of external SQL functions.
 	Externals Externals
+	// OnAction, when set, is called after every action execution (also the
+	// error action), on the goroutine that handled the message.
+	OnAction func(ActionRecord)
 	// Compat holds switches for behaviours AWS leaves unconfirmed
 	// (docs/compatibility.md "Rules engine").
 	Compat Compat

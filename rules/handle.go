@@ -29,7 +29,10 @@ type Result struct {
 type ActionError struct {
 	Index  int
 	Action Action
-	Err    error
+	// Type and Resource are the failed action's Report fields (the error
+	// action's failedAction and failedResource).
+	Type, Resource string
+	Err            error
 }
 
 // Error describes the failed action.
@@ -108,10 +111,15 @@ func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Resu
 		run: &evalRun{ev: e.ev, env: env, vars: o.Vars, version: r.stmt.Version, compat: e.cfg.Compat, publisher: e.cfg.Publisher},
 	}
 	for i, a := range r.actions {
-		if err := a.Do(ctx, out); err != nil {
-			res.ActionErrors = append(res.ActionErrors, ActionError{Index: i, Action: r.spec.Actions[i], Err: err})
-			e.log.Warn("rule action failed", "rule", r.name, "action", i, "error", err)
+		rep, err := execute(ctx, a, out)
+		e.record(out, rep, err, false)
+		if err != nil {
+			res.ActionErrors = append(res.ActionErrors, ActionError{Index: i, Action: r.spec.Actions[i], Type: rep.Type, Resource: rep.Resource, Err: err})
+			e.log.Warn("rule action failed", "rule", r.name, "action", i, "type", rep.Type, "error", err)
 		}
+	}
+	if len(res.ActionErrors) > 0 {
+		e.runErrorAction(ctx, r, out, res.ActionErrors)
 	}
 	return res
 }

@@ -75,8 +75,8 @@ func (a Republish) Do(ctx context.Context, out Output) error {
 }
 
 var (
-	_ Action = Republish{}
-	_ Action = (*compiledRepublish)(nil)
+	_ Action          = Republish{}
+	_ ReportingAction = (*compiledRepublish)(nil)
 )
 
 // compiledRepublish is a Republish with its templates compiled.
@@ -132,28 +132,46 @@ func (a Republish) compile(v sql.Version, c Compat) (*compiledRepublish, error) 
 
 // Do evaluates the templates and publishes the output payload.
 func (cr *compiledRepublish) Do(ctx context.Context, out Output) error {
+	_, err := cr.Execute(ctx, out)
+	return err
+}
+
+// republishRequest is the rendered request of a Republish action in its
+// ActionRecord.
+type republishRequest struct {
+	Topic   string   `json:"topic"`
+	QoS     byte     `json:"qos"`
+	Payload string   `json:"payload"`
+	Message Outbound `json:"-"`
+}
+
+// Execute evaluates the templates, publishes and reports the message.
+func (cr *compiledRepublish) Execute(ctx context.Context, out Output) (Report, error) {
+	rep := Report{Type: "republish", Resource: cr.spec.Topic}
 	pub := cr.spec.Publisher
 	if pub == nil && out.run != nil {
 		pub = out.run.publisher
 	}
 	if pub == nil {
-		return fmt.Errorf("republish: %w", ErrNoPublisher)
+		return rep, fmt.Errorf("republish: %w", ErrNoPublisher)
 	}
 	topic, err := cr.topic.Execute(ctx, out)
 	if err != nil {
-		return fmt.Errorf("republish: %w", err)
+		return rep, fmt.Errorf("republish: %w", err)
 	}
+	rep.Resource = topic
 	if err := checkRepublishTopic(topic); err != nil {
-		return err
+		return rep, err
 	}
 	m := Outbound{Topic: topic, Payload: out.Payload, QoS: byte(cr.spec.QoS)}
 	if err := cr.fillHeaders(ctx, out, &m); err != nil {
-		return err
+		return rep, err
 	}
+	rep.Request = republishRequest{Topic: topic, QoS: m.QoS, Payload: string(m.Payload), Message: m}
 	if err := pub.Republish(ctx, m); err != nil {
-		return fmt.Errorf("republish to %s: %w", topic, err)
+		return rep, fmt.Errorf("republish to %s: %w", topic, err)
 	}
-	return nil
+	return rep, nil
 }
 
 // checkRepublishTopic rejects empty topics, wildcards and the reserved job

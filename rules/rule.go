@@ -20,8 +20,8 @@ type Rule struct {
 	SQLVersion  string
 	Description string
 	Actions     []Action
-	// ErrorAction is stored for the next layer (the error action is not run
-	// by this package yet).
+	// ErrorAction runs once per message when any action failed, with AWS's
+	// error payload (ErrorPayload) as its output. AWS: rule-error-handling.html.
 	ErrorAction Action
 	Disabled    bool
 	// Definition is opaque data kept with the rule and returned by Get and
@@ -100,6 +100,7 @@ type rule struct {
 	stmt      *sql.Statement
 	prog      *eval.Program
 	actions   []Action
+	errAction Action
 	createdAt time.Time
 }
 
@@ -126,6 +127,11 @@ func compileRule(r Rule, c Compat, now time.Time) (*rule, error) {
 		}
 		cr.actions = append(cr.actions, ca)
 	}
+	if r.ErrorAction != nil {
+		if cr.errAction, err = compileAction(r.ErrorAction, st.Version, c); err != nil {
+			return nil, fmt.Errorf("compile rule %s error action: %w: %w", r.Name, ErrInvalidRule, err)
+		}
+	}
 	return cr, nil
 }
 
@@ -138,6 +144,8 @@ func compileAction(a Action, v sql.Version, c Compat) (Action, error) {
 		return a.compile(v, c)
 	case *Republish:
 		return a.compile(v, c)
+	case CompilingAction:
+		return a.CompileAction(ActionCompiler{version: v, compat: c})
 	}
 	return a, nil
 }

@@ -1,0 +1,46 @@
+package policy
+
+import "strings"
+
+// Partition returns the ARN partition of region: "aws-cn" for China,
+// "aws-us-gov" for GovCloud, "aws" otherwise.
+// AWS: general reference aws-arns-and-namespaces.html.
+func Partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
+}
+
+// arn builds arn:<partition>:iot:<region>:<account>:<typ>/<name>.
+// AWS: iot-action-resources.html (broker.md §6.2).
+func arn(region, account, typ, name string) string {
+	return "arn:" + Partition(region) + ":iot:" + region + ":" + account + ":" + typ + "/" + name
+}
+
+// TopicARN returns the resource of iot:Publish, iot:RetainPublish,
+// iot:Receive and iot:GetRetainedMessage on topic.
+func TopicARN(region, account, topic string) string { return arn(region, account, "topic", topic) }
+
+// TopicFilterARN returns the resource of iot:Subscribe on filter, taken
+// literally: `+` and `#` are plain characters in policies (broker.md §6.3).
+func TopicFilterARN(region, account, filter string) string {
+	return arn(region, account, "topicfilter", filter)
+}
+
+// ClientARN returns the resource of iot:Connect and iot:DeleteConnection.
+func ClientARN(region, account, clientID string) string {
+	return arn(region, account, "client", clientID)
+}
+
+// ThingARN returns the resource of the shadow actions: thing/<thing> for
+// the classic shadow, thing/<thing>/<shadowName> for a named one.
+func ThingARN(region, account, thing, shadowName string) string {
+	if shadowName != "" {
+		thing += "/" + shadowName
+	}
+	return arn(region, account, "thing", thing)
+}

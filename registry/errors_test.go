@@ -72,3 +72,11 @@ func TestNewValidates(t *testing.T) {
 		}
 	}
 }
+
+func TestPartitionInARNs(t *testing.T) {
+	r, err := registry.New(registry.Config{Region: "cn-north-1", AccountID: "123456789012"})
+	must(t, err)
+	if got := r.ThingARN("x"); got != "arn:aws-cn:iot:cn-north-1:123456789012:thing/x" {
+		t.Fatalf("got %s", got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 )
@@ -102,10 +103,23 @@ func New(cfg Config) (*Registry, error) {
 	return r, nil
 }
 
-// arn builds arn:aws:iot:{region}:{account}:{resource}.
-// AWS: iam/latest/UserGuide/list_awsiot.html#awsiot-resources-for-iam-policies.
+// arn builds arn:{partition}:iot:{region}:{account}:{resource}.
+// AWS: iam/latest/UserGuide/list_awsiot.html#awsiot-resources-for-iam-policies;
+// general reference aws-arns-and-namespaces.html (partitions).
 func (r *Registry) arn(resource string) string {
-	return "arn:aws:iot:" + r.cfg.Region + ":" + r.cfg.AccountID + ":" + resource
+	return "arn:" + partition(r.cfg.Region) + ":iot:" + r.cfg.Region + ":" + r.cfg.AccountID + ":" + resource
+}
+
+// partition is "aws-cn" for China regions, "aws-us-gov" for GovCloud and
+// "aws" otherwise (the same rule as policy.Partition).
+func partition(region string) string {
+	switch {
+	case strings.HasPrefix(region, "cn-"):
+		return "aws-cn"
+	case strings.HasPrefix(region, "us-gov-"):
+		return "aws-us-gov"
+	}
+	return "aws"
 }
 
 // ThingARN is the ARN of a thing: ...:thing/{name}.

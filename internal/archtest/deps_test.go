@@ -12,7 +12,7 @@ const module = "github.com/iotemu/iotemu"
 // policy and sigv4 import no package of this module outside their own
 // tree, and not mochi, so that each is usable on its own (ARCHITECTURE.md, "Dependency rule").
 func TestServicePackagesStandAlone(t *testing.T) {
-	for _, pkg := range []string{"shadow", "rules", "apigw", "fixtures", "lambdafn", "policy", "sigv4"} {
+	for _, pkg := range []string{"shadow", "rules", "apigw", "fixtures", "lambdafn", "policy", "sigv4", "registry"} {
 		t.Run(pkg, func(t *testing.T) {
 			out, err := exec.Command("go", "list", "-deps", module+"/"+pkg+"/...").CombinedOutput()
 			if strings.Contains(string(out), "matched no packages") {

@@ -30,8 +30,7 @@
 //
 // # What is not emulated
 //
-//   - An unsupported condition operator (Binary*, ARN operators on keys that
-//     are not ARNs behave as IAM string compares of each ARN part) is
+//   - An unsupported condition operator (Binary*, an unknown name) is
 //     accepted by Parse, listed by Policy.Unsupported, and makes its
 //     statement not match (so an unsupported Deny never denies).
 //   - IAM identity policies, resource policies, permission boundaries and

@@ -6,10 +6,12 @@ import (
 	"log/slog"
 	"net"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/iotemu/iotemu/fixtures"
 	"github.com/iotemu/iotemu/rules"
+	"github.com/iotemu/iotemu/rules/actions"
 )
 
 // Config configures a Server. The zero value is a working emulator bound to
@@ -35,6 +37,16 @@ type Config struct {
 	// Version is reported by /health; the binary stamps it.
 	Version string
 
+	// AdvertisedHost is what DescribeEndpoint returns: the host clients
+	// reach the emulator by (default "localhost", which the generated
+	// server certificate covers). AWS returns a bare host name; a
+	// "host:port" here is returned as given.
+	AdvertisedHost string
+
+	// CertsDir, when set, receives the certificates the fixtures generate
+	// (certificate PEM, private and public key) and the CA, at New.
+	CertsDir string
+
 	Limits Limits
 	Compat Compat
 
@@ -44,6 +56,16 @@ type Config struct {
 	// Rules are added by New, before the fixtures: rules defined in Go, with
 	// any rules.Action (a rules.Recorder, a rules.ActionFunc).
 	Rules []rules.Rule
+
+	// Actions configures the rules' service actions (lambda, http, sqs,
+	// s3...): AWS-compatible endpoints, credentials, timeout, HTTP
+	// destination confirmation. Region and AccountID are taken from this
+	// Config; without endpoints, service requests are recorded, not sent.
+	Actions actions.Config
+
+	// ActionRecords is the number of action executions kept for
+	// ActionRecords and GET /iotemu/actions (default DefaultActionRecords).
+	ActionRecords int
 
 	// Now is the clock of the services' timestamps (shadow metadata, rules'
 	// timestamp()); nil means time.Now. Tests inject one to get exact
@@ -147,6 +169,11 @@ type Compat struct {
 	// denied" (docs/compatibility.md "Rules engine").
 	RuleNotFoundAsResourceNotFound bool
 
+	// ECDSAKeysAndCertificate makes CreateKeysAndCertificate generate an
+	// ECDSA P-256 key pair (PKCS#8) instead of AWS's RSA 2048-bit one
+	// (PKCS#1): microseconds instead of tens of milliseconds per call.
+	ECDSAKeysAndCertificate bool
+
 	// Rules holds the rules engine's switches for points where AWS's
 	// behaviour is unconfirmed (rules.Compat).
 	Rules rules.Compat
@@ -178,6 +205,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Version == "" {
 		c.Version = "dev"
+	}
+	if c.AdvertisedHost == "" {
+		c.AdvertisedHost = "localhost"
 	}
 	c.Limits = c.Limits.withDefaults()
 	if c.Compat.AnonymousPrincipal == "" {
@@ -214,6 +244,9 @@ func (c Config) validate() error {
 	}
 	if (c.TLS.CertFile == "") != (c.TLS.KeyFile == "") {
 		errs = append(errs, errors.New("server certificate and key files go together"))
+	}
+	if strings.Contains(c.AdvertisedHost, "/") || strings.ContainsAny(c.AdvertisedHost, " \t") {
+		errs = append(errs, fmt.Errorf("advertised host %q is not a host or host:port", c.AdvertisedHost))
 	}
 	errs = append(errs, c.Limits.validate()...)
 	return errors.Join(errs...)

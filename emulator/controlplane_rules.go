@@ -44,6 +44,7 @@ func (s *Server) registerRuleRoutes(rt *route.Router) {
 	rt.HandleFunc("/rules/{ruleName}", s.handleDeleteTopicRule, http.MethodDelete)
 	rt.HandleFunc("/rules/{ruleName}/enable", s.handleEnableTopicRule, http.MethodPost)
 	rt.HandleFunc("/rules/{ruleName}/disable", s.handleDisableTopicRule, http.MethodPost)
+	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
 }
 
 // handleCreateTopicRule serves CreateTopicRule: POST /rules/{ruleName},
@@ -72,7 +73,7 @@ func (s *Server) putTopicRule(w http.ResponseWriter, r *http.Request, put func(r
 		writeError(w, awsrest.Errorf(http.StatusRequestEntityTooLarge, errInvalid, "The request body exceeds %d bytes", maxRuleBodyBytes))
 		return
 	}
-	rule, err := parseTopicRule(name, body)
+	rule, err := parseTopicRule(s.actions, name, body)
 	if err == nil {
 		err = put(rule)
 	}

@@ -19,7 +19,9 @@ import (
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/emulator/internal/certs"
 	"github.com/iotemu/iotemu/lambdafn"
+	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"
+	"github.com/iotemu/iotemu/rules/actions"
 	"github.com/iotemu/iotemu/shadow"
 )
 
@@ -40,8 +42,11 @@ type Server struct {
 	direct    *directMessages // SendDirectMessage calls waiting for a PUBACK
 	shadows   *shadow.Service
 	rules     *rules.Engine
-	ruleQueue *ruleDispatch // runs the rules off the publish path
+	ruleQueue *ruleDispatch  // runs the rules off the publish path
+	actions   *actions.Env   // the rules' service actions
+	records   *actionRecords // the latest action executions
 	apigw     *apigw.Server
+	iotreg    *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
 	functions *lambdafn.Registry
 
 	mu      sync.Mutex
@@ -82,6 +87,9 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), reserved: newReservedTable(),
 		conns: newRegistry(), direct: newDirectMessages()}
 	if err := s.setupTLS(); err != nil {
+		return nil, err
+	}
+	if err := s.newIoTRegistry(); err != nil {
 		return nil, err
 	}
 	if err := s.newShadows(); err != nil {

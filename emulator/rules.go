@@ -13,6 +13,9 @@ import (
 // get_thing_shadow reads the emulator's own shadows, and every message
 // published by any path is offered to it by the dispatcher (rules_dispatch.go).
 func (s *Server) newRules() error {
+	if err := s.newActions(); err != nil {
+		return err
+	}
 	engine, err := rules.NewEngine(rules.Config{
 		Publisher: rulePublisher{s},
 		Logger:    s.log,
@@ -22,6 +25,7 @@ func (s *Server) newRules() error {
 		Region:    s.cfg.Region,
 		Externals: rules.Externals{Shadows: ruleShadows{s}},
 		Compat:    s.cfg.Compat.Rules,
+		OnAction:  s.records.add,
 	})
 	if err != nil {
 		return fmt.Errorf("set up rules: %w", err)

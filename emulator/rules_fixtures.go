@@ -12,7 +12,7 @@ import (
 func (s *Server) applyRuleFixtures(rs []fixtures.Rule) []error {
 	var errs []error
 	for i, fr := range rs {
-		r, err := parseTopicRule(fr.Name, fr.TopicRulePayload)
+		r, err := parseTopicRule(s.actions, fr.Name, fr.TopicRulePayload)
 		if err == nil {
 			err = s.rules.Add(r)
 		}

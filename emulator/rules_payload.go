@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/iotemu/iotemu/rules"
+	"github.com/iotemu/iotemu/rules/actions"
 )
 
 // topicRulePayload is AWS's TopicRulePayload, the body of CreateTopicRule
@@ -49,10 +50,10 @@ func validationError(format string, args ...any) error {
 	return fmt.Errorf("%w: 1 validation error detected: %s", errPayload, fmt.Sprintf(format, args...))
 }
 
-// parseTopicRule turns a TopicRulePayload into a rule: the republish
-// actions run, the other action types are kept for GetTopicRule and run
-// nothing yet.
-func parseTopicRule(name string, body []byte) (rules.Rule, error) {
+// parseTopicRule turns a TopicRulePayload into a rule: republish runs in
+// package rules, the service actions in rules/actions (env); the other
+// action types are kept for GetTopicRule and run nothing.
+func parseTopicRule(env *actions.Env, name string, body []byte) (rules.Rule, error) {
 	var p topicRulePayload
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&p); err != nil {
@@ -70,7 +71,7 @@ func parseTopicRule(name string, body []byte) (rules.Rule, error) {
 	r := rules.Rule{Name: name, SQL: *p.SQL, SQLVersion: p.AwsIotSqlVersion, Description: p.Description, Disabled: p.RuleDisabled}
 	def := &ruleDefinition{}
 	for i, raw := range p.Actions {
-		a, compact, err := parseAction(raw, fmt.Sprintf("topicRulePayload.actions.%d", i+1))
+		a, compact, err := parseAction(env, raw, fmt.Sprintf("topicRulePayload.actions.%d", i+1))
 		if err != nil {
 			return rules.Rule{}, err
 		}
@@ -78,7 +79,7 @@ func parseTopicRule(name string, body []byte) (rules.Rule, error) {
 		def.Actions = append(def.Actions, compact)
 	}
 	if len(p.ErrorAction) > 0 && string(p.ErrorAction) != "null" {
-		a, compact, err := parseAction(p.ErrorAction, "topicRulePayload.errorAction")
+		a, compact, err := parseAction(env, p.ErrorAction, "topicRulePayload.errorAction")
 		if err != nil {
 			return rules.Rule{}, err
 		}
@@ -90,7 +91,7 @@ func parseTopicRule(name string, body []byte) (rules.Rule, error) {
 
 // parseAction checks that an Action has exactly one known member and
 // builds what runs it.
-func parseAction(raw json.RawMessage, at string) (rules.Action, json.RawMessage, error) {
+func parseAction(env *actions.Env, raw json.RawMessage, at string) (rules.Action, json.RawMessage, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &members); err != nil || members == nil {
 		return nil, nil, validationError("Value at '%s' failed to satisfy constraint: Member must be an object", at)
@@ -107,11 +108,19 @@ func parseAction(raw json.RawMessage, at string) (rules.Action, json.RawMessage,
 	if !slices.Contains(actionTypes, kind) {
 		return nil, nil, validationError("Value at '%s' failed to satisfy constraint: unknown action type %q", at, kind)
 	}
-	if kind != "republish" {
-		return storedAction{kind: kind}, compact.Bytes(), nil
+	switch {
+	case kind == "republish":
+		a, err := parseRepublish(body, at+".republish")
+		return a, compact.Bytes(), err
+	case actions.Supports(kind):
+		a, err := env.Parse(kind, body, at+"."+kind)
+		var ve *actions.ValidationError
+		if errors.As(err, &ve) {
+			return nil, nil, validationError("%s", ve.Message)
+		}
+		return a, compact.Bytes(), err
 	}
-	a, err := parseRepublish(body, at+".republish")
-	return a, compact.Bytes(), err
+	return storedAction{kind: kind}, compact.Bytes(), nil
 }
 
 // republishAction is AWS's RepublishAction.
@@ -165,7 +174,9 @@ func parseRepublish(body json.RawMessage, at string) (rules.Action, error) {
 }
 
 // storedAction is an action type accepted and returned by GetTopicRule
-// but not run by this version of iotemu (only republish is).
+// but not run by this version of iotemu (cloudwatchAlarm, elasticsearch,
+// openSearch, iotAnalytics, iotEvents, iotSiteWise, kafka, location,
+// salesforce).
 type storedAction struct{ kind string }
 
 func (storedAction) Do(context.Context, rules.Output) error { return nil }

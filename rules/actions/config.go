@@ -1,0 +1,115 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/iotemu/iotemu/rules"
+)
+
+// DefaultTimeout bounds one action's request when Config.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// Config configures an Env. The zero value records every AWS service
+// request without sending it and posts HTTP actions for real.
+type Config struct {
+	// Region signs SDK requests and appears in ARNs (default us-east-1).
+	Region string
+	// AccountID appears in ARNs built from names (default 123456789012).
+	AccountID string
+	// Endpoints are the AWS-compatible endpoints requests go to.
+	Endpoints Endpoints
+	// Credentials sign SDK requests (default "iotemu"/"iotemu").
+	Credentials Credentials
+	// Functions are in-process Lambda functions, tried before the Lambda
+	// endpoint.
+	Functions Invoker
+	// HTTPClient sends HTTP actions and SDK requests (default: a client
+	// with Timeout).
+	HTTPClient *http.Client
+	// Timeout bounds each request (default DefaultTimeout).
+	Timeout time.Duration
+	// ConfirmHTTPDestinations sends AWS's destination confirmation request
+	// before an HTTP action's first message to a destination; the
+	// destination is enabled when the endpoint answers 2xx.
+	ConfirmHTTPDestinations bool
+	// EnableURLBase is the enableUrl prefix of confirmation requests
+	// (default https://iot.<region>.amazonaws.com).
+	EnableURLBase string
+	// NewUUID makes execution names, partition keys and confirmation
+	// tokens (default random version 4 UUIDs).
+	NewUUID func() string
+	// Now is the clock of CloudWatch and Timestream timestamps.
+	Now func() time.Time
+}
+
+// Endpoints are the base URLs of AWS-compatible services (LocalStack,
+// MiniStack, Floci, moto server...). Base serves every service without an
+// override; "" everywhere means record-only.
+type Endpoints struct {
+	Base string
+	// Per-service overrides.
+	Lambda, SQS, SNS, DynamoDB, Kinesis, Firehose, S3, CloudWatch, CloudWatchLogs, Timestream, StepFunctions string
+}
+
+// Credentials are static AWS credentials.
+type Credentials struct {
+	AccessKeyID, SecretAccessKey, SessionToken string
+}
+
+// Invoker runs in-process Lambda functions by name or ARN. It returns an
+// error matching ErrFunctionNotFound for a function it does not have, and
+// an error with ErrorType() and ErrorMessage() methods for a function
+// error. lambdafn.Registry satisfies it through the emulator.
+type Invoker interface {
+	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
+}
+
+// ErrFunctionNotFound reports a function an Invoker does not have.
+var ErrFunctionNotFound = errors.New("function not found")
+
+func (c Config) withDefaults() Config {
+	if c.Region == "" {
+		c.Region = "us-east-1"
+	}
+	if c.AccountID == "" {
+		c.AccountID = "123456789012"
+	}
+	if c.Credentials.AccessKeyID == "" {
+		c.Credentials = Credentials{AccessKeyID: "iotemu", SecretAccessKey: "iotemu"}
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.Timeout}
+	}
+	if c.EnableURLBase == "" {
+		c.EnableURLBase = "https://iot." + c.Region + ".amazonaws.com"
+	}
+	if c.NewUUID == nil {
+		c.NewUUID = newUUID
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// endpoint returns the endpoint of one service: its override or Base.
+func (e Endpoints) endpoint(override string) string {
+	if override != "" {
+		return override
+	}
+	return e.Base
+}
+
+// messageTime is the broker's receive time of the message, or now.
+func messageTime(out rules.Output, e *Env) time.Time {
+	if !out.Message.Timestamp.IsZero() {
+		return out.Message.Timestamp
+	}
+	return e.cfg.Now()
+}

@@ -1,0 +1,25 @@
+// Package actions runs the AWS IoT rule action types that call other
+// services: lambda, http, sqs, sns, dynamoDB, dynamoDBv2, kinesis, firehose,
+// s3, cloudwatchMetric, cloudwatchLogs, timestream and stepFunctions.
+//
+// Each type is a struct with AWS's TopicRulePayload JSON members (Parse
+// builds one from a control-plane Action member). Added to a rules.Engine it
+// compiles its substitution templates once (rules.CompilingAction) and, for
+// each message, renders its request and reports it (rules.ReportingAction),
+// so that every execution becomes a rules.ActionRecord.
+//
+// Requests go out with the AWS SDK for Go v2 to the endpoint Config names
+// for the service (one base endpoint for all, or one per service), with
+// static credentials. A service without an endpoint is not called: the
+// action succeeds and its report holds the exact request it would have
+// sent (service, operation, input). The Lambda action first tries the
+// in-process functions (Config.Functions), then the Lambda Invoke API at its
+// endpoint. The HTTP action posts to its URL with net/http.
+//
+// The package imports no other package of this module besides rules (the
+// dependency rule of ARCHITECTURE.md); the emulator gives it its in-process
+// Lambda functions through the Invoker interface.
+//
+// Deviations from AWS are listed in docs/compatibility.md ("Rules engine",
+// "Actions").
+package actions

@@ -80,12 +80,25 @@ func (c *conn) touch() {
 	c.lastActiveAt.Store(c.srv.cfg.Now().UnixMilli())
 }
 
+// setWS attaches the upgraded socket; Close may read it concurrently.
+func (c *conn) setWS(ws *websocket.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ws = ws
+}
+
+// drop closes the socket without a close handshake, if there is one yet.
+func (c *conn) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.ws != nil {
+		_ = c.ws.Close() // unblocks the reader; the error has no consequence
+	}
+}
+
 // run serves the connection until it ends, then runs $disconnect.
 func (c *conn) run(ctx context.Context) {
 	c.touch()
-	if !c.srv.register(c) {
-		c.requestClose(closeGoingAway, reasonGoingAway, true)
-	}
 	c.srv.wg.Go(c.writeLoop)
 	if c.srv.cfg.Compat.PingResetsIdle {
 		c.ws.SetPingHandler(func(data string) error {

@@ -43,12 +43,21 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 		_, _ = w.Write([]byte(res.Body)) // the client went away; nothing to report
 		return
 	}
+	// Postable from the 101 on: registered just before it is written, so
+	// that a client seeing the 101 never races a 410 (messages posted
+	// meanwhile wait in the queue). AWS: knowledge-center/410-gone-api-gateway.
+	if !s.register(c) {
+		writeMessage(w, http.StatusGone, "Gone")
+		return
+	}
 	ws, err := s.upgrader.Upgrade(w, r, hdr)
 	if err != nil {
+		c.requestClose(closeAbnormal, "", false)
+		s.unregister(c)
 		s.log.Debug("upgrade failed", "error", err)
 		return // gorilla answered the client
 	}
-	c.ws = ws
+	c.setWS(ws)
 	if fc, ok := r.Context().Value(frameConnKey{}).(*frameConn); ok {
 		fc.arm(int64(s.cfg.Limits.FrameBytes))
 	}

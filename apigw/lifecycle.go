@@ -73,9 +73,13 @@ func (s *Server) wait(ctx context.Context) error {
 // dropAll closes every connection's socket without a close handshake.
 func (s *Server) dropAll() {
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	conns := make([]*conn, 0, len(s.conns))
 	for _, c := range s.conns {
-		_ = c.ws.Close() // unblocks its reader; the error has no consequence
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		c.drop()
 	}
 }
 

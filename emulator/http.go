@@ -31,6 +31,7 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}/subscriptions", s.handleListSubscriptions, http.MethodGet)
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
 	s.registerRuleRoutes(rt)
+	s.registerRegistryRoutes(rt)
 	return withRequestID(rt)
 }
 

@@ -113,6 +113,29 @@ func (a *Authority) IssueClient(commonName string, now time.Time) (tls.Certifica
 	return a.issue(tmpl)
 }
 
+// deviceNotAfter is the end of validity of device certificates.
+// AWS: observed: certificates from CreateKeysAndCertificate are valid until
+// 2049-12-31T23:59:59Z (UNCONFIRMED in the docs).
+var deviceNotAfter = time.Date(2049, 12, 31, 23, 59, 59, 0, time.UTC)
+
+// IssueDevice signs a device (client) certificate for pub with the given
+// subject, as CreateKeysAndCertificate and CreateCertificateFromCsr do, and
+// returns its DER.
+func (a *Authority) IssueDevice(pub crypto.PublicKey, subject pkix.Name, now time.Time) ([]byte, error) {
+	tmpl := &x509.Certificate{
+		Subject:     subject,
+		NotBefore:   now.Add(-time.Hour),
+		NotAfter:    deviceNotAfter,
+		KeyUsage:    x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := sign(tmpl, a.Cert, pub, a.Key)
+	if err != nil {
+		return nil, fmt.Errorf("sign device certificate: %w", err)
+	}
+	return der, nil
+}
+
 func (a *Authority) issue(tmpl *x509.Certificate) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {

@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -98,9 +99,9 @@ func (c *clients) addMonitoring(ac aws.Config, ep Endpoints) {
 // Request is the rendered request of an AWS service action in its
 // record: the SDK operation and its input, with AWS's member names.
 type Request struct {
-	Service   string `json:"service"`
-	Operation string `json:"operation"`
-	Input     any    `json:"input"`
+	Service   string          `json:"service"`
+	Operation string          `json:"operation"`
+	Input     json.RawMessage `json:"input"`
 }
 
 // NotSent is the result of a request to a service without an endpoint.
@@ -111,7 +112,7 @@ type NotSent struct {
 // call sends one SDK request, or records it when the service has no
 // client (send is nil). The report gets the request and the output.
 func (e *Env) call(ctx context.Context, rep *rules.Report, service, op, verb string, input any, send func(context.Context) (any, error)) error {
-	rep.Request = Request{Service: service, Operation: op, Input: input}
+	rep.Request = Request{Service: service, Operation: op, Input: inputJSON(input)}
 	if send == nil {
 		rep.Result = NotSent{NotSent: fmt.Sprintf("no endpoint configured for %s", service)}
 		return nil

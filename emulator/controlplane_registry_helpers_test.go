@@ -60,3 +60,5 @@ func rawRequest(t *testing.T, emu *testkit.Emulator, method, path, body string, 
 	}
 	return resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"), string(body2)
 }
+
+const allowAllPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}`

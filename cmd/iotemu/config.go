@@ -56,6 +56,8 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fs.StringVar(&c.TLS.CAKeyFile, "tls-ca-key", env("TLS_CA_KEY", ""), "PEM private key of -tls-ca-cert (IOTEMU_TLS_CA_KEY)")
 	fs.StringVar(&c.TLS.CertFile, "tls-cert", env("TLS_CERT", ""), "PEM server certificate to serve instead of a generated one (IOTEMU_TLS_CERT)")
 	fs.StringVar(&c.TLS.KeyFile, "tls-key", env("TLS_KEY", ""), "PEM private key of -tls-cert (IOTEMU_TLS_KEY)")
+	fs.StringVar(&c.AdvertisedHost, "advertised-host", env("ADVERTISED_HOST", "localhost"), "host (or host:port) DescribeEndpoint returns to clients (IOTEMU_ADVERTISED_HOST)")
+	fs.StringVar(&c.CertsDir, "certs-dir", env("CERTS_DIR", ""), "folder receiving the fixtures' certificates, keys and the CA (IOTEMU_CERTS_DIR)")
 	fs.StringVar(&c.TLS.WriteCAFile, "tls-write-ca", env("TLS_WRITE_CA", ""), "write the CA certificate (PEM) to this file at start (IOTEMU_TLS_WRITE_CA)")
 	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")
 	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",

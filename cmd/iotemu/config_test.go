@@ -39,6 +39,10 @@ func TestLoadOptions(t *testing.T) {
 			return o.emulator.APIGateway.Addr
 		}, "0.0.0.0:3001"},
 		{"apigw off", []string{"-apigw-addr", "off"}, nil, func(o *options) any { return o.emulator.APIGateway.Disabled }, true},
+		{"advertised host default", nil, nil, func(o *options) any { return o.emulator.AdvertisedHost }, "localhost"},
+		{"advertised host and certs dir", []string{"-certs-dir", "/certs"}, map[string]string{"IOTEMU_ADVERTISED_HOST": "iot.local"}, func(o *options) any {
+			return []string{o.emulator.AdvertisedHost, o.emulator.CertsDir}
+		}, []string{"iot.local", "/certs"}},
 		{"version", []string{"-version"}, nil, func(o *options) any { return o.version }, true},
 		{"fixtures from env", nil, map[string]string{"IOTEMU_FIXTURES": "a.yaml,b.yaml"}, func(o *options) any {
 			return o.fixtures

@@ -62,6 +62,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")
 	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",
 		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true)")
+	finishActions := actionFlags(fs, env, &c.Actions)
 	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis) applied at start (IOTEMU_FIXTURES)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -80,6 +81,9 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	}
 	if *fixturesFlag != "" {
 		o.fixtures = strings.Split(*fixturesFlag, ",")
+	}
+	if err := finishActions(); err != nil {
+		return o, err
 	}
 	if *hosts != "" {
 		c.TLS.Hosts = strings.Split(*hosts, ",")

@@ -11,7 +11,8 @@ import (
 
 // Apply loads seed data into the running or not yet started server:
 // shadows are stored (without notifications, as if they had always been
-// there) and rules are created. It reports every invalid entry.
+// there), rules are created, and the registry's things, policies and
+// certificates are created and attached. It reports every invalid entry.
 func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 	if set == nil {
 		return nil
@@ -28,6 +29,7 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 	}
 	errs = append(errs, s.applyRuleFixtures(set.Rules)...)
 	errs = append(errs, s.applyAPIs(set.APIs)...)
+	errs = append(errs, s.applyRegistryFixtures(set)...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apply fixtures: %w", err)
 	}

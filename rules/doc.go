@@ -19,8 +19,12 @@
 //   - the Republish action with substitution templates and MQTT 5 headers,
 //     ActionFunc and a test Recorder.
 //
-// What is not emulated: the error action and the other action types (the
-// next layer builds them from Result.ActionErrors and Template), retries,
+// The error action runs once per message when any action failed, with AWS's
+// payload (ErrorPayload). Every action execution is reported to
+// Config.OnAction as an ActionRecord. The other action types live in
+// rules/actions, through CompilingAction and ReportingAction.
+//
+// What is not emulated: retries of failed actions,
 // CloudWatch logs and metrics, protobuf decode (its descriptor lives in S3),
 // billing and throttling. Deviations and unconfirmed behaviours are listed
 // in docs/compatibility.md ("Rules engine").

@@ -37,17 +37,18 @@ type Server struct {
 	tls        *tls.Config
 	http       http.Handler
 
-	reserved  *reservedTable
-	conns     *registry       // MQTT connections, for lifecycle events and the connection APIs
-	direct    *directMessages // SendDirectMessage calls waiting for a PUBACK
-	shadows   *shadow.Service
-	rules     *rules.Engine
-	ruleQueue *ruleDispatch  // runs the rules off the publish path
-	actions   *actions.Env   // the rules' service actions
-	records   *actionRecords // the latest action executions
-	apigw     *apigw.Server
-	iotreg    *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
-	functions *lambdafn.Registry
+	reserved    *reservedTable
+	conns       *registry       // MQTT connections, for lifecycle events and the connection APIs
+	direct      *directMessages // SendDirectMessage calls waiting for a PUBACK
+	shadows     *shadow.Service
+	rules       *rules.Engine
+	ruleQueue   *ruleDispatch  // runs the rules off the publish path
+	actions     *actions.Env   // the rules' service actions
+	records     *actionRecords // the latest action executions
+	apigw       *apigw.Server
+	iotreg      *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
+	functions   *lambdafn.Registry
+	authorizers *authorizerStore // custom authorizers (customauth_store.go)
 
 	mu      sync.Mutex
 	state   lifecycle
@@ -92,6 +93,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.newIoTRegistry(); err != nil {
 		return nil, err
 	}
+	s.newAuthorizers()
 	if err := s.newShadows(); err != nil {
 		return nil, err
 	}

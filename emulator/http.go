@@ -32,6 +32,7 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
 	s.registerRuleRoutes(rt)
 	s.registerRegistryRoutes(rt)
+	s.registerAuthorizerRoutes(rt)
 	return withRequestID(rt)
 }
 

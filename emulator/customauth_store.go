@@ -1,0 +1,268 @@
+package emulator
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"maps"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+)
+
+// The custom authorizers of the account and its default authorizer: the
+// resources behind CreateAuthorizer and friends
+// (controlplane_authorizers.go), read by the custom-auth identity source.
+// AWS: config-custom-auth.html; API_CreateAuthorizer.html (broker.md §5.5).
+
+// Authorizer statuses. AWS: API_AuthorizerDescription.html#status.
+const (
+	AuthorizerActive   = "ACTIVE"
+	AuthorizerInactive = "INACTIVE"
+)
+
+// Authorizer is one custom authorizer as DescribeAuthorizer shows it.
+type Authorizer struct {
+	Name        string
+	ARN         string
+	FunctionARN string // the authorizer's Lambda function (name or ARN)
+	// TokenKeyName is the header, query parameter or username key the
+	// token travels in; required when signing is enabled.
+	TokenKeyName string
+	// TokenSigningPublicKeys are PEM public keys (RSA ≥ 2048 bits) by key
+	// name; the token's signature must verify with one of them unless
+	// SigningDisabled.
+	TokenSigningPublicKeys map[string]string
+	SigningDisabled        bool
+	Status                 string // AuthorizerActive or AuthorizerInactive
+	EnableCachingForHTTP   bool
+	CreationDate           time.Time
+	LastModifiedDate       time.Time
+
+	keys []*rsa.PublicKey // parsed TokenSigningPublicKeys, in key-name order
+}
+
+// clone returns a copy sharing nothing mutable.
+func (a *Authorizer) clone() *Authorizer {
+	c := *a
+	c.TokenSigningPublicKeys = maps.Clone(a.TokenSigningPublicKeys)
+	c.keys = slices.Clone(a.keys)
+	return &c
+}
+
+// authorizerStore holds the authorizers under one lock; values handed out
+// are copies.
+type authorizerStore struct {
+	now func() time.Time
+	arn func(name string) string
+
+	mu    sync.RWMutex
+	byKey map[string]*Authorizer
+	def   string // the default authorizer's name, "" for none
+}
+
+func newAuthorizerStore(now func() time.Time, arn func(string) string) *authorizerStore {
+	return &authorizerStore{now: now, arn: arn, byKey: map[string]*Authorizer{}}
+}
+
+func notFoundAuthorizer(name string) *awsrest.Error {
+	return awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound, "Authorizer %s does not exist", name)
+}
+
+// create adds a validated authorizer. AWS: API_CreateAuthorizer.html
+// (ResourceAlreadyExistsException 409).
+func (st *authorizerStore) create(a *Authorizer) (*Authorizer, *awsrest.Error) {
+	if a.Status == "" {
+		a.Status = AuthorizerActive // UNCONFIRMED default (docs/compatibility.md)
+	}
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, ok := st.byKey[a.Name]; ok {
+		return nil, awsrest.Errorf(http.StatusConflict, "ResourceAlreadyExistsException", "Authorizer %s already exists", a.Name)
+	}
+	a.ARN = st.arn(a.Name)
+	a.CreationDate = st.now()
+	a.LastModifiedDate = a.CreationDate
+	st.byKey[a.Name] = a.clone()
+	return a, nil
+}
+
+// get returns a copy of the named authorizer.
+func (st *authorizerStore) get(name string) (*Authorizer, *awsrest.Error) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	a, ok := st.byKey[name]
+	if !ok {
+		return nil, notFoundAuthorizer(name)
+	}
+	return a.clone(), nil
+}
+
+// authorizerUpdate holds UpdateAuthorizer's optional members.
+type authorizerUpdate struct {
+	FunctionARN, TokenKeyName, Status *string
+	TokenSigningPublicKeys            map[string]string
+	EnableCachingForHTTP              *bool
+}
+
+// update applies the present members and validates the result.
+// AWS: API_UpdateAuthorizer.html (signingDisabled cannot be updated).
+func (st *authorizerStore) update(name string, u authorizerUpdate) (*Authorizer, *awsrest.Error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	cur, ok := st.byKey[name]
+	if !ok {
+		return nil, notFoundAuthorizer(name)
+	}
+	a := cur.clone()
+	setIf(&a.FunctionARN, u.FunctionARN)
+	setIf(&a.TokenKeyName, u.TokenKeyName)
+	setIf(&a.Status, u.Status)
+	setIf(&a.EnableCachingForHTTP, u.EnableCachingForHTTP)
+	if u.TokenSigningPublicKeys != nil {
+		a.TokenSigningPublicKeys = maps.Clone(u.TokenSigningPublicKeys)
+	}
+	if err := a.validate(); err != nil {
+		return nil, err
+	}
+	a.LastModifiedDate = st.now()
+	st.byKey[name] = a
+	return a.clone(), nil
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
+}
+
+// remove deletes an authorizer. An ACTIVE authorizer or the default one is
+// a DeleteConflictException (409): UNCONFIRMED which conditions AWS names
+// "attached to one or more resources" (docs/compatibility.md).
+// AWS: API_DeleteAuthorizer.html#API_DeleteAuthorizer_Errors.
+func (st *authorizerStore) remove(name string) *awsrest.Error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a, ok := st.byKey[name]
+	switch {
+	case !ok:
+		return notFoundAuthorizer(name)
+	case a.Status == AuthorizerActive:
+		return awsrest.Errorf(http.StatusConflict, "DeleteConflictException",
+			"Authorizer %s is ACTIVE; set its status to INACTIVE before deleting it", name)
+	case st.def == name:
+		return awsrest.Errorf(http.StatusConflict, "DeleteConflictException",
+			"Authorizer %s is the default authorizer; clear the default before deleting it", name)
+	}
+	delete(st.byKey, name)
+	return nil
+}
+
+// list returns the authorizers in name order (descending unless
+// ascending), optionally of one status, from the page marker on.
+// AWS: API_ListAuthorizers.html (isAscendingOrder, marker, pageSize 1–250).
+func (st *authorizerStore) list(status string, ascending bool, marker string, size int) ([]*Authorizer, string, *awsrest.Error) {
+	st.mu.RLock()
+	var all []*Authorizer
+	for _, a := range st.byKey {
+		if status == "" || a.Status == status {
+			all = append(all, a.clone())
+		}
+	}
+	st.mu.RUnlock()
+	slices.SortFunc(all, func(a, b *Authorizer) int {
+		if ascending {
+			return compareStrings(a.Name, b.Name)
+		}
+		return compareStrings(b.Name, a.Name)
+	})
+	start := 0
+	if marker != "" {
+		last, err := base64.RawURLEncoding.DecodeString(marker)
+		if err != nil {
+			return nil, "", invalid("Invalid marker")
+		}
+		start = slices.IndexFunc(all, func(a *Authorizer) bool {
+			if ascending {
+				return a.Name > string(last)
+			}
+			return a.Name < string(last)
+		})
+		if start < 0 {
+			start = len(all)
+		}
+	}
+	end := min(start+size, len(all))
+	next := ""
+	if end < len(all) {
+		next = base64.RawURLEncoding.EncodeToString([]byte(all[end-1].Name))
+	}
+	return all[start:end], next, nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// setDefault makes name the default authorizer. Replacing another default
+// is a ResourceAlreadyExistsException (409): UNCONFIRMED reading of the
+// modelled error (docs/compatibility.md); setting the same one again is a
+// no-op. AWS: API_SetDefaultAuthorizer.html.
+func (st *authorizerStore) setDefault(name string) (*Authorizer, *awsrest.Error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	a, ok := st.byKey[name]
+	if !ok {
+		return nil, notFoundAuthorizer(name)
+	}
+	if st.def != "" && st.def != name {
+		return nil, awsrest.Errorf(http.StatusConflict, "ResourceAlreadyExistsException",
+			"Default authorizer %s is already set; clear it first", st.def)
+	}
+	st.def = name
+	return a.clone(), nil
+}
+
+// defaultAuthorizer returns the default authorizer, or ResourceNotFound.
+func (st *authorizerStore) defaultAuthorizer() (*Authorizer, *awsrest.Error) {
+	st.mu.RLock()
+	defer st.mu.RUnlock()
+	if st.def == "" {
+		return nil, awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound, "No default authorizer is set")
+	}
+	return st.byKey[st.def].clone(), nil
+}
+
+// clearDefault removes the default; none set is ResourceNotFound.
+// AWS: API_ClearDefaultAuthorizer.html.
+func (st *authorizerStore) clearDefault() *awsrest.Error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.def == "" {
+		return awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound, "No default authorizer is set")
+	}
+	st.def = ""
+	return nil
+}
+
+// newAuthorizers creates the empty authorizer store.
+func (s *Server) newAuthorizers() {
+	now := s.cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	s.authorizers = newAuthorizerStore(now, func(name string) string {
+		return "arn:aws:iot:" + s.cfg.Region + ":" + s.cfg.AccountID + ":authorizer/" + name
+	})
+}

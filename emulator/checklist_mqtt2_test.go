@@ -20,8 +20,14 @@ import (
 
 func TestChecklist09RetainedRules(t *testing.T) {
 	emu := testkit.Start(t)
+	// mochi sends the PUBACK before it delivers, so the publish's delivery
+	// may still be running after Publish returns; a subscriber that joins
+	// in that window would get it live. The observer receiving it means the
+	// subscriber list of that delivery is fixed.
+	observer := emu.Subscribe(t, "ret/a")
 	pub := emu.Connect(t, "ret-pub")
 	pub.Publish(t, "ret/a", 1, true, []byte{0, 0xff, 1}) // binary, kept as is
+	observer.Next(t, wait)
 	sub := emu.Connect(t, "ret-sub")
 	exact := sub.Subscribe(t, "ret/a", 1)
 	if got := exact.Next(t, wait); !got.Retained || string(got.Payload) != "\x00\xff\x01" {

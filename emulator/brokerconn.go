@@ -5,7 +5,9 @@ import (
 	"crypto/x509"
 	"errors"
 	"net"
+	"net/http"
 	"os"
+	"sync/atomic"
 )
 
 // brokerConn is every connection handed to mochi. It lets the hook see
@@ -15,6 +17,14 @@ import (
 type brokerConn struct {
 	net.Conn
 	peer *x509.Certificate // set at handover for WSS; found in the TLS state otherwise
+
+	// upgrade is the /mqtt upgrade request of a WebSocket client (headers
+	// and query, for identity sources); upgraded is the identity its
+	// signature established there (strict mode), nil if none.
+	upgrade  *http.Request
+	upgraded *authIdentity
+	// auth is what the connection may do (strict mode), set at CONNECT.
+	auth atomic.Pointer[connAuth]
 
 	// onTimeout is set by the hook at CONNECT and called on the reading
 	// goroutine, the only one that sets or reads it.

@@ -47,6 +47,10 @@ type Config struct {
 	// (certificate PEM, private and public key) and the CA, at New.
 	CertsDir string
 
+	// Auth selects permissive (default) or strict mode and the SigV4
+	// credentials the emulator accepts (auth_config.go).
+	Auth AuthConfig
+
 	Limits Limits
 	Compat Compat
 
@@ -249,6 +253,7 @@ func (c Config) validate() error {
 		errs = append(errs, fmt.Errorf("advertised host %q is not a host or host:port", c.AdvertisedHost))
 	}
 	errs = append(errs, c.Limits.validate()...)
+	errs = append(errs, c.Auth.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -49,6 +49,7 @@ type Server struct {
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
 	functions   *lambdafn.Registry
 	authorizers *authorizerStore // custom authorizers (customauth_store.go)
+	auth        *authCore        // strict mode's authorisation; nil in permissive mode (auth.go)
 
 	mu      sync.Mutex
 	state   lifecycle
@@ -93,6 +94,11 @@ func New(cfg Config) (*Server, error) {
 	if err := s.newIoTRegistry(); err != nil {
 		return nil, err
 	}
+	auth, err := newAuth(s)
+	if err != nil {
+		return nil, err
+	}
+	s.auth = auth
 	s.newAuthorizers()
 	if err := s.newShadows(); err != nil {
 		return nil, err
@@ -220,7 +226,7 @@ func (s *Server) serveBroker() error {
 		s.mqttLns[listenerMQTT] = newConnListener(listenerMQTT, ln)
 	}
 	if ln, ok := s.bound[listenerMQTTTLS]; ok {
-		s.mqttLns[listenerMQTTTLS] = newConnListener(listenerMQTTTLS, tls.NewListener(ln, s.tls))
+		s.mqttLns[listenerMQTTTLS] = newConnListener(listenerMQTTTLS, tls.NewListener(ln, s.mqttTLSConfig()))
 	}
 	for _, l := range s.mqttLns {
 		if err := s.broker.AddListener(l); err != nil {
@@ -245,8 +251,8 @@ func (s *Server) serveHTTP() {
 			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 		}
 		if name == listenerHTTPS {
-			srv.TLSConfig = s.tls
-			ln = tls.NewListener(ln, s.tls)
+			srv.TLSConfig = s.httpsTLSConfig()
+			ln = tls.NewListener(ln, srv.TLSConfig)
 		}
 		s.servers = append(s.servers, srv)
 		s.serving.Go(func() {

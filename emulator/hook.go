@@ -44,7 +44,9 @@ func (h *hook) Provides(b byte) bool {
 }
 
 // OnConnectAuthenticate admits every client: in the default permissive mode
-// anyone may connect, as with an AWS policy allowing iot:Connect on *.
+// anyone may connect, as with an AWS policy allowing iot:Connect on *; strict
+// mode authenticates in OnConnect (authCore.authorizeConnect), where a
+// refusal can close an MQTT 3.1.1 connection without a CONNACK.
 func (h *hook) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
 
 // OnConnect applies AWS's CONNECT rules (session.go).
@@ -103,6 +105,8 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 	case refuse:
 		s.endConnection(cl, reasonClientError, o.code)
 		return pk, packets.ErrRejectPacket
+	case deny:
+		return s.auth.deny(cl, pk)
 	}
 	return pk, nil
 }
@@ -126,7 +130,7 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 	if allowed, pending := c.subscribeVerdict(name); pending {
 		return allowed
 	}
-	return c.mayReceive(name)
+	return c.mayReceive(name) && (h.server.auth == nil || !h.server.auth.receiveDenied(cl, name))
 }
 
 // OnSubscribe records the filters being subscribed and keeps retained
@@ -144,7 +148,8 @@ func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	}
 	filters := make(map[string]bool, len(pk.Filters))
 	for i, f := range pk.Filters {
-		filters[f.Filter] = h.server.maySubscribe(f.Filter)
+		filters[f.Filter] = h.server.maySubscribe(f.Filter) &&
+			(h.server.auth == nil || !h.server.auth.subscribeDenied(cl, f.Filter))
 		if topic.HasWildcard(topic.Unshare(f.Filter)) {
 			pk.Filters[i].RetainHandling = 2
 		}

@@ -33,7 +33,7 @@ func (s *Server) routes() http.Handler {
 	s.registerRuleRoutes(rt)
 	s.registerRegistryRoutes(rt)
 	s.registerAuthorizerRoutes(rt)
-	return withRequestID(rt)
+	return withRequestID(s.withAuth(rt))
 }
 
 // withRequestID gives every response an x-amzn-RequestId, as AWS does.

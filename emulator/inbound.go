@@ -17,6 +17,7 @@ const (
 	pass   verdict = iota
 	drop           // no ack, connection kept (QoS 2 on MQTT 3.1.1)
 	refuse         // connection ends: MQTT 3.1.1 without an ack, MQTT 5 with DISCONNECT code
+	deny           // strict mode: the policies deny it (authCore.deny)
 )
 
 // outcome is a verdict with the MQTT 5 DISCONNECT reason code of refuse;
@@ -66,6 +67,9 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 	if strings.HasPrefix(name, "$") && (pk.FixedHeader.Retain || !s.reserved.mayPublish(name)) {
 		return outcome{refuse, packets.ErrTopicNameInvalid, true}
 	}
+	if s.auth != nil && s.auth.publishDenied(cl, name, pk.FixedHeader.Retain) {
+		return outcome{verdict: deny}
+	}
 	return passed
 }
 
@@ -105,6 +109,16 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 			}
 		}
 		qos2 = qos2 || f.Qos == 2
+	}
+	// Strict mode, MQTT 3.1.1 (or Auth.Compat.DisconnectOnDeniedV5): a
+	// denied filter ends the connection; MQTT 5 gets SUBACK 0x87 for it
+	// (hook.OnSubscribe).
+	if s.auth != nil && (!v5 || s.cfg.Auth.Compat.DisconnectOnDeniedV5) {
+		for _, f := range pk.Filters {
+			if s.auth.subscribeDenied(cl, f.Filter) {
+				return outcome{verdict: deny}
+			}
+		}
 	}
 	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
 	// send a PUBACK or SUBACK." (broker.md §1.2; v5: Compat.GrantQoS1OnV5QoS2Subscribe).

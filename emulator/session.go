@@ -47,6 +47,11 @@ func (s *Server) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 		_ = s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil) // closed next anyway
 		return packets.ErrClientIdentifierNotValid
 	}
+	if s.auth != nil {
+		if err := s.auth.authorizeConnect(cl, pk); err != nil {
+			return err
+		}
+	}
 	if pk.Connect.WillFlag {
 		if err := s.checkWill(cl, pk, v5); err != nil {
 			return err
@@ -96,9 +101,13 @@ func (s *Server) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 	return code
 }
 
-// principalOf returns the principalIdentifier of a connection: for mTLS
-// the certificate ID, else Compat.AnonymousPrincipal.
+// principalOf returns the principalIdentifier of a connection: in strict
+// mode its identity's principal; else for mTLS the certificate ID, else
+// Compat.AnonymousPrincipal.
 func (s *Server) principalOf(cl *mqtt.Client) string {
+	if ca := connAuthOf(cl); ca != nil {
+		return ca.id.principal
+	}
 	if bc, ok := cl.Net.Conn.(*brokerConn); ok {
 		if cert := bc.peerCertificate(); cert != nil {
 			return certificateID(cert.Raw)

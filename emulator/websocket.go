@@ -22,7 +22,8 @@ var upgrader = websocket.Upgrader{
 // handleWebSocket upgrades GET /mqtt and runs the MQTT connection on this
 // goroutine until it ends. SigV4 query parameters (X-Amz-Algorithm,
 // X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature,
-// X-Amz-Security-Token) are accepted; permissive mode does not verify them.
+// X-Amz-Security-Token) are accepted; permissive mode does not verify them,
+// strict mode does before upgrading (authCore.upgrade).
 func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	if s.state != started {
@@ -38,11 +39,18 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		listener = s.mqttLns[listenerWSS]
 	}
+	var signed *authIdentity
+	if s.auth != nil {
+		var ok bool
+		if signed, ok = s.auth.upgrade(w, r); !ok {
+			return
+		}
+	}
 	ws, err := upgrader.Upgrade(w, r, nil)
 	if err != nil {
 		return // Upgrade has already answered the client with the reason
 	}
-	conn := &brokerConn{Conn: mqttws.New(ws)}
+	conn := &brokerConn{Conn: mqttws.New(ws), upgrade: r, upgraded: signed}
 	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
 		conn.peer = r.TLS.PeerCertificates[0]
 	}

@@ -130,3 +130,42 @@ func testAuthorizerUpdateDelete(t *testing.T, c *iot.Client) {
 	_, err = c.UpdateAuthorizer(ctx, &iot.UpdateAuthorizerInput{AuthorizerName: aws.String("signed"), Status: types.AuthorizerStatusActive})
 	wantAPIError(t, err, "ResourceNotFoundException", 404)
 }
+
+// TestTestInvokeAuthorizerSDK: the function sees the event built from the
+// contexts (base64 password, token, signatureVerified false when signing
+// is disabled) and its answer comes back validated; a malformed answer is
+// InvalidResponseException.
+func TestTestInvokeAuthorizerSDK(t *testing.T) {
+	var got map[string]any
+	fn := func(ev map[string]any) (map[string]any, error) {
+		got = ev
+		if ev["token"] == "bad" {
+			return map[string]any{"isAuthenticated": true, "principalId": "not valid!"}, nil
+		}
+		return map[string]any{"isAuthenticated": true, "principalId": "p1", "refreshAfterInSeconds": 600,
+			"policyDocuments": []any{map[string]any{"Version": "2012-10-17", "Statement": []any{map[string]any{"Effect": "Allow", "Action": "iot:Connect", "Resource": "*"}}}}}, nil
+	}
+	emu := testkit.Start(t, testkit.WithLambda("auth-fn", fn))
+	c, ctx := iotClient(emu), context.Background()
+	if _, err := c.CreateAuthorizer(ctx, &iot.CreateAuthorizerInput{AuthorizerName: aws.String("a"), AuthorizerFunctionArn: aws.String("auth-fn"),
+		TokenKeyName: aws.String("tok"), SigningDisabled: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.TestInvokeAuthorizer(ctx, &iot.TestInvokeAuthorizerInput{AuthorizerName: aws.String("a"), Token: aws.String("t1"),
+		MqttContext: &types.MqttContext{Username: aws.String("u"), Password: []byte("pw"), ClientId: aws.String("c1")},
+		TlsContext:  &types.TlsContext{ServerName: aws.String("iot.example")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !aws.ToBool(out.IsAuthenticated) || aws.ToString(out.PrincipalId) != "p1" || aws.ToInt32(out.RefreshAfterInSeconds) != 600 || len(out.PolicyDocuments) != 1 {
+		t.Fatalf("TestInvokeAuthorizer: %+v", out)
+	}
+	mqtt, _ := got["protocolData"].(map[string]any)["mqtt"].(map[string]any)
+	if got["token"] != "t1" || got["signatureVerified"] != false || mqtt["password"] != "cHc=" || mqtt["clientId"] != "c1" {
+		t.Fatalf("event: %v", got)
+	}
+	_, err = c.TestInvokeAuthorizer(ctx, &iot.TestInvokeAuthorizerInput{AuthorizerName: aws.String("a"), Token: aws.String("bad")})
+	wantAPIError(t, err, "InvalidResponseException", 400)
+	_, err = c.TestInvokeAuthorizer(ctx, &iot.TestInvokeAuthorizerInput{AuthorizerName: aws.String("nope"), Token: aws.String("t")})
+	wantAPIError(t, err, "ResourceNotFoundException", 404)
+}

@@ -55,6 +55,11 @@ func (s *Server) startCustomAuth(p authPresented, ev authorizerEvent, parse func
 	if err != nil {
 		return nil, err
 	}
+	return s.newCustomAuth(a, p, ev, parse)
+}
+
+// newCustomAuth checks the token of one authorizer.
+func (s *Server) newCustomAuth(a *Authorizer, p authPresented, ev authorizerEvent, parse func(string) (*policy.Policy, error)) (*customAuth, error) {
 	tok, ok := "", false
 	if a.TokenKeyName != "" {
 		tok, ok = p.token(a.TokenKeyName)

@@ -63,6 +63,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",
 		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true)")
 	finishActions := actionFlags(fs, env, &c.Actions)
+	finishAuth := authFlags(fs, env, &c.Auth)
 	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis) applied at start (IOTEMU_FIXTURES)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -83,6 +84,9 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 		o.fixtures = strings.Split(*fixturesFlag, ",")
 	}
 	if err := finishActions(); err != nil {
+		return o, err
+	}
+	if err := finishAuth(); err != nil {
 		return o, err
 	}
 	if *hosts != "" {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eclipse/paho.golang/autopaho"
+	packets5 "github.com/eclipse/paho.golang/packets"
 	paho5 "github.com/eclipse/paho.golang/paho"
 	paho3 "github.com/eclipse/paho.mqtt.golang"
 
@@ -56,7 +57,7 @@ func connect5(t *testing.T, conn net.Conn, clientID string) (*paho5.Client, chan
 	t.Helper()
 	received := make(chan *paho5.Publish, 16)
 	c := paho5.NewClient(paho5.ClientConfig{
-		Conn: conn,
+		Conn: packets5.NewThreadSafeConn(conn), // paho.golang's documented requirement for tls.Conn
 		OnPublishReceived: []func(paho5.PublishReceived) (bool, error){func(p paho5.PublishReceived) (bool, error) {
 			received <- p.Packet
 			return true, nil

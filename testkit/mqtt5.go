@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	packets5 "github.com/eclipse/paho.golang/packets"
 	paho5 "github.com/eclipse/paho.golang/paho"
 )
 
@@ -45,7 +46,7 @@ func (e *Emulator) Dial5(tb testing.TB, cp *paho5.Connect) (*Client5, error) {
 	}
 	c := &Client5{received: newInbox(), disconnects: make(chan *paho5.Disconnect, 1)}
 	c.paho = paho5.NewClient(paho5.ClientConfig{
-		Conn: conn,
+		Conn: packets5.NewThreadSafeConn(conn), // paho.golang requires serialised writes
 		OnPublishReceived: []func(paho5.PublishReceived) (bool, error){func(p paho5.PublishReceived) (bool, error) {
 			pk := p.Packet
 			c.received.add(Message{Topic: pk.Topic, Payload: pk.Payload, QoS: pk.QoS, Retained: pk.Retain, Publish5: pk})

@@ -132,6 +132,11 @@ type Limits struct {
 
 	ReceiveMaximum    uint16 // CONNACK Receive Maximum, default 100
 	TopicAliasMaximum uint16 // CONNACK Topic Alias Maximum, default 8
+
+	// CustomAuthSecond is how long one second of a custom authorizer's
+	// refreshAfterInSeconds and disconnectAfterInSeconds (300–86,400)
+	// lasts; default one second. Tests shorten it (1ms: 300 s → 300 ms).
+	CustomAuthSecond time.Duration
 }
 
 // Compat holds deliberate deviations from AWS, each named so that tests can

@@ -89,8 +89,11 @@ func parseAuthorizerResponse(out []byte, parse func(string) (*policy.Policy, err
 }
 
 // authTTL checks a disconnect or refresh period: absent, or 300–86,400.
+// 0 counts as absent (UNCONFIRMED): aws-lambda-go's
+// events.IoTCoreCustomAuthorizerResponse always sends both members, 0
+// when the handler sets none.
 func authTTL(name string, v *int64) (int64, error) {
-	if v == nil {
+	if v == nil || *v == 0 {
 		return 0, nil
 	}
 	if *v < minAuthTTLSeconds || *v > maxAuthTTLSeconds {

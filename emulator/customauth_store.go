@@ -256,7 +256,8 @@ func (st *authorizerStore) clearDefault() *awsrest.Error {
 	return nil
 }
 
-// newAuthorizers creates the empty authorizer store.
+// newAuthorizers creates the empty authorizer store and, in strict mode,
+// puts the custom authorizer first among the identity sources (after newAuth).
 func (s *Server) newAuthorizers() {
 	now := s.cfg.Now
 	if now == nil {
@@ -265,4 +266,8 @@ func (s *Server) newAuthorizers() {
 	s.authorizers = newAuthorizerStore(now, func(name string) string {
 		return "arn:aws:iot:" + s.cfg.Region + ":" + s.cfg.AccountID + ":authorizer/" + name
 	})
+	s.authTimers = newCustomTimers(s)
+	if s.auth != nil {
+		s.auth.prependSource(customAuthSource{s})
+	}
 }

@@ -49,6 +49,7 @@ type Server struct {
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
 	functions   *lambdafn.Registry
 	authorizers *authorizerStore // custom authorizers (customauth_store.go)
+	authTimers  *customTimers    // custom authorizers' refresh/disconnect deadlines (customauth_timers.go)
 	auth        *authCore        // strict mode's authorisation; nil in permissive mode (auth.go)
 
 	mu      sync.Mutex
@@ -293,6 +294,7 @@ func (s *Server) Close(ctx context.Context) error {
 	if err := s.closeAPIGateway(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	s.authTimers.close()
 	s.disconnectAll()
 	if err := s.broker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close mqtt: %w", err))

@@ -22,7 +22,7 @@ var (
 // authorizer when it names none.
 func (s *Server) authorizerFor(p authPresented) (*Authorizer, error) {
 	var a *Authorizer
-	var apiErr error
+	var apiErr *awsrest.Error
 	if p.named() {
 		a, apiErr = s.authorizers.get(p.name)
 	} else {

@@ -90,8 +90,8 @@ func TestStrictAWSCLIMosquitto(t *testing.T) {
 	bad := filepath.Join(dir, "unknown")
 	unknown := writeCert(t, emu, bad)
 	refusals := []struct {
-		name  string
-		args  []string
+		name string
+		args []string
 	}{
 		{"forbidden subscribe", append(args(sender, "sender"), "-t", "things/receiver/data", "-C", "1", "-W", "2")},
 		{"forbidden publish", append(args(sender, "sender"), "-t", "elsewhere/data", "-q", "1", "-m", "x")},

@@ -17,6 +17,8 @@ import (
 
 func (s *Server) registerAuthorizerRoutes(rt *route.Router) {
 	rt.HandleFunc("/authorizers", s.handleListAuthorizers, http.MethodGet)
+	// botocore's model (and so the AWS CLI) has "/authorizers/"; the Go SDK "/authorizers".
+	rt.HandleFunc("/authorizers/", s.handleListAuthorizers, http.MethodGet)
 	rt.HandleFunc("/authorizer/{authorizerName}", s.handleCreateAuthorizer, http.MethodPost)
 	rt.HandleFunc("/authorizer/{authorizerName}", s.handleDescribeAuthorizer, http.MethodGet)
 	rt.HandleFunc("/authorizer/{authorizerName}", s.handleUpdateAuthorizer, http.MethodPut)

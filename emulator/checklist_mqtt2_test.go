@@ -367,8 +367,10 @@ func TestChecklist16MessageExpiry(t *testing.T) {
 
 func TestChecklist17SharedSubscription(t *testing.T) {
 	emu := testkit.Start(t)
+	observer := emu.Subscribe(t, "sh/a") // see TestChecklist09RetainedRules: wait for delivery, not the PUBACK
 	pub := emu.Connect(t, "sh-pub")
 	pub.Publish(t, "sh/a", 1, true, []byte("retained"))
+	observer.Next(t, wait)
 	m5 := emu.Connect5(t, &paho5.Connect{ClientID: "sh-5", CleanStart: true, KeepAlive: 30})
 	m5.Subscribe(t, "$share/g/sh/a", 1)
 	m3 := emu.Connect(t, "sh-3").Subscribe(t, "$share/g/sh/a", 1) // MQTT 3.1.1 works too

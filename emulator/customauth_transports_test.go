@@ -128,3 +128,24 @@ func TestCustomAuthMosquitto(t *testing.T) {
 	}
 	emu.serving(t)
 }
+
+// TestCustomAuthWebSocketDisconnectAfter: a token accepted at the upgrade
+// carries its disconnectAfterInSeconds to the MQTT connection.
+func TestCustomAuthWebSocketDisconnectAfter(t *testing.T) {
+	emu := startCustomAuth(t)
+	rec := record(t, emu.Emulator, "$aws/events/presence/disconnected/ws-ttl")
+	c, err := dial311(t, emu.WebSocketURL(), "ws-ttl", "", func(o *paho.ClientOptions) {
+		o.SetHTTPHeaders(http.Header{"X-Amz-Customauthorizer-Name": {"tok"}, "Token": {"ttl:olga"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs := rec.waitFor(t, "$aws/events/presence/disconnected/ws-ttl")
+	if ev := event(t, evs[len(evs)-1]); ev["disconnectReason"] != "CUSTOMAUTH_TTL_EXPIRATION" {
+		t.Fatalf("event: %v", ev)
+	}
+	if c.IsConnectionOpen() {
+		t.Fatal("still connected")
+	}
+	emu.serving(t)
+}

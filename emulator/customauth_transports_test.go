@@ -5,12 +5,18 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/iotemu/iotemu/emulator"
+	"github.com/iotemu/iotemu/testkit"
 )
 
 // TestCustomAuthWebSocket: the token in the upgrade's headers, in its
@@ -148,4 +154,40 @@ func TestCustomAuthWebSocketDisconnectAfter(t *testing.T) {
 		t.Fatal("still connected")
 	}
 	emu.serving(t)
+}
+
+// TestCustomAuthInvokeEndpoint: an authorizer function that is not in
+// process is invoked through the Lambda Invoke API at the Lambda endpoint.
+func TestCustomAuthInvokeEndpoint(t *testing.T) {
+	var gotPath string
+	lambda := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		gotPath = r.URL.Path
+		var ev map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&ev)
+		b, _ := json.Marshal(allowAnswer(ev["token"].(string), "devices/*", nil))
+		_, _ = w.Write(b)
+	}))
+	t.Cleanup(lambda.Close)
+	emu := startCustomAuth(t, testkit.WithConfig(func(c *emulator.Config) { c.Actions.Endpoints.Lambda = lambda.URL }),
+		testkit.WithFixtures(writeFixture(t, `authorizers:
+  - name: remote
+    authorizerFunctionArn: arn:aws:lambda:us-east-1:123456789012:function:remote-auth
+    tokenKeyName: token
+    signingDisabled: true
+`)))
+	if _, err := dial311(t, emu.MQTTURL(), "remote-1", testkit.CustomAuthUsername("d", "remote", "token", "max", nil), nil); err != nil {
+		t.Fatal(err)
+	}
+	if gotPath != "/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:remote-auth/invocations" {
+		t.Fatalf("invoked %q", gotPath)
+	}
+}
+
+func writeFixture(t *testing.T, yaml string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "fixtures.yaml")
+	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

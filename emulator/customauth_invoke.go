@@ -1,11 +1,9 @@
 package emulator
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/iotemu/iotemu/apigw"
@@ -30,7 +28,7 @@ func (s *Server) invokeAuthorizer(ctx context.Context, function string, event []
 	ctx, cancel := context.WithTimeout(ctx, authorizerTimeout)
 	defer cancel()
 	if s.functions != nil {
-		out, err := s.authorizers.invokeInProcess(ctx, s.functions, function, event)
+		out, err := s.functions.Invoke(ctx, function, event) // lambdafn runs concurrent invocations on separate handlers
 		if !errors.Is(err, lambdafn.ErrFunctionNotFound) {
 			if err != nil {
 				return nil, fmt.Errorf("invoke authorizer function %s: %w", function, err)
@@ -51,18 +49,4 @@ func (s *Server) invokeAuthorizer(ctx context.Context, function string, event []
 		return nil, fmt.Errorf("invoke authorizer function: %w", err)
 	}
 	return out, nil
-}
-
-// invokeInProcess runs an in-process function one invocation at a time
-// and copies its result. aws-lambda-go's handler returns a slice of a
-// pooled buffer that its next invocation reuses (the Lambda runtime is
-// sequential), so concurrent invocations of one handler through
-// lambdafn.Registry.Invoke race; connections authenticating at once would.
-func (st *authorizerStore) invokeInProcess(ctx context.Context, r *lambdafn.Registry, function string, event []byte) ([]byte, error) {
-	m, _ := st.invoking.LoadOrStore(function, &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	defer mu.Unlock()
-	out, err := r.Invoke(ctx, function, event)
-	return bytes.Clone(out), err
 }

@@ -58,10 +58,6 @@ type authorizerStore struct {
 	now func() time.Time
 	arn func(name string) string
 
-	// invoking serialises the in-process invocations of each function
-	// (customauth_invoke.go): function name → *sync.Mutex.
-	invoking sync.Map
-
 	mu    sync.RWMutex
 	byKey map[string]*Authorizer
 	def   string // the default authorizer's name, "" for none

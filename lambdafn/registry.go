@@ -1,6 +1,7 @@
 package lambdafn
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,7 +22,30 @@ type Registry struct {
 	newID           func() string
 
 	mu  sync.RWMutex
-	fns map[string]lambda.Handler
+	fns map[string]*function
+}
+
+// function is one registered handler. aws-lambda-go's Handler returns its
+// result in a pooled buffer that its next invocation reuses, because on AWS
+// one execution environment runs one invocation at a time. Each concurrent
+// invocation here therefore gets a Handler of its own from a pool, like a
+// separate execution environment, and the result is copied before the
+// Handler goes back.
+type function struct {
+	envs sync.Pool // of lambda.Handler
+}
+
+func newFunction(handler any) *function {
+	f := &function{}
+	f.envs.New = func() any { return lambda.NewHandler(handler) }
+	return f
+}
+
+func (f *function) invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	h := f.envs.Get().(lambda.Handler)
+	defer f.envs.Put(h)
+	out, err := h.Invoke(ctx, payload)
+	return bytes.Clone(out), err
 }
 
 // Config configures a Registry; zero fields get defaults.
@@ -64,7 +88,7 @@ func New(cfg Config) *Registry {
 	if cfg.NewRequestID == nil {
 		cfg.NewRequestID = newUUID
 	}
-	return &Registry{region: cfg.Region, account: cfg.AccountID, newID: cfg.NewRequestID, fns: map[string]lambda.Handler{}}
+	return &Registry{region: cfg.Region, account: cfg.AccountID, newID: cfg.NewRequestID, fns: map[string]*function{}}
 }
 
 // namePattern is Lambda's function name rule. AWS: API_CreateFunction.html#lambda-CreateFunction-request-FunctionName.
@@ -82,7 +106,7 @@ func (r *Registry) Register(function string, handler any) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.fns[name] = lambda.NewHandler(handler)
+	r.fns[name] = newFunction(handler)
 	return nil
 }
 
@@ -120,7 +144,7 @@ func (r *Registry) Invoke(ctx context.Context, function string, payload []byte) 
 		}
 	}()
 	ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: r.newID(), InvokedFunctionArn: r.ARN(name)})
-	out, err = h.Invoke(ctx, payload)
+	out, err = h.invoke(ctx, payload)
 	if err != nil {
 		return nil, &FunctionError{Type: typeName(err), Message: err.Error()}
 	}

@@ -3,6 +3,9 @@ package lambdafn_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -81,4 +84,28 @@ func TestRegistryPanicAndValidation(t *testing.T) {
 	if got := r.Names(); len(got) != 1 || got[0] != "boom" {
 		t.Errorf("got %v, want [boom]", got)
 	}
+}
+
+// TestConcurrentInvocationsDoNotShareResults: aws-lambda-go reuses its
+// output buffer between invocations of one Handler; concurrent invocations
+// here must each get their own result.
+func TestConcurrentInvocationsDoNotShareResults(t *testing.T) {
+	r := lambdafn.New(lambdafn.Config{})
+	if err := r.Register("echo", func(in map[string]int) (map[string]int, error) { return in, nil }); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Go(func() {
+			want := fmt.Sprintf(`{"n":%d}`, i)
+			for range 20 {
+				out, err := r.Invoke(context.Background(), "echo", []byte(want))
+				if err != nil || strings.TrimSpace(string(out)) != want {
+					t.Errorf("got %s, %v; want %s", out, err, want)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -83,6 +83,8 @@ func TestErrorActionOverMQTT(t *testing.T) {
 		!strings.HasPrefix(p.Failures[0].ErrorMessage, "Failed to put S3 object. The error received was ") {
 		t.Errorf("error payload = %s", m.Payload)
 	}
+	// The error action's own record is stored after its message is published.
+	emu.WaitActionRecord(t, "TestAction", "republish", 5*time.Second)
 	recs := emu.ActionRecords(t, "TestAction")
 	if len(recs) != 2 || recs[0].Type != "s3" || recs[0].Error == "" || !recs[1].ErrorAction || recs[1].Type != "republish" {
 		t.Errorf("records = %+v", recs)

@@ -1,13 +1,16 @@
 // Package emulator is iotemu's composition root: one Server is one emulated
-// AWS IoT Core endpoint, with its MQTT broker (mochi-mqtt) on TCP, TLS and
-// WebSocket, and its HTTPS data plane (iot-data).
+// AWS IoT Core endpoint. It composes the MQTT broker (mochi-mqtt, on TCP, TLS
+// and WebSocket at /mqtt) with AWS's broker rules, reserved topics and
+// lifecycle events; the HTTP API (iot-data: publish, shadows, retained
+// messages, connections; the IoT control plane: topic rules, things,
+// certificates, policies, authorizers); the services (shadow, rules with
+// their actions, apigw on its own port, the lambdafn registry); and, in strict
+// mode, authorisation with policy, sigv4, registry and custom authorizers.
 //
-// What it emulates: MQTT 3.1.1 and 5 as AWS IoT Core runs them (QoS 0 and 1),
-// MQTT over WebSocket at /mqtt, TLS with client certificates signed by the
-// emulator's CA, and the iot-data Publish operation with AWS's wire format.
-// What it does not (yet): AWS's broker limits and reserved topics beyond
-// topic validation, policies and SigV4 verification (permissive mode admits
-// everyone); see docs/compatibility.md.
+// What it does not emulate is listed in docs/compatibility.md: among others,
+// AWS's rate limits, Jobs, fleet provisioning, Device Defender and the other
+// reserved-topic services without a backend, and IAM beyond configured
+// credentials.
 //
 // Lifecycle: New validates a Config; Start binds every listener and returns
 // when all accept connections; Close is idempotent and waits for every
@@ -15,4 +18,6 @@
 //
 // Locking: Server.mu guards the lifecycle state, the bound listeners and the
 // HTTP servers; it is never held while calling into mochi except in Start.
+// The other components lock their own state (see ARCHITECTURE.md,
+// "Concurrency").
 package emulator

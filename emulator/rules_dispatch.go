@@ -103,12 +103,13 @@ func (d *ruleDispatch) handle(qm queuedMessage) {
 	}
 }
 
-// offer queues a message for the rules when one may want it, without
-// blocking: a full queue drops the message.
+// wants reports whether any rule may want a message on topic: the index
+// lookup that keeps the common no-rule publish from building a message.
+func (d *ruleDispatch) wants(topic string) bool { return d.engine.Matches(topic) }
+
+// offer queues a message for the rules without blocking: a full queue drops
+// the message.
 func (d *ruleDispatch) offer(qm queuedMessage) {
-	if !d.engine.Matches(qm.msg.Topic) {
-		return
-	}
 	qm.msg.Timestamp = d.now()
 	q := d.queues[maphash.String(d.seed, qm.msg.Topic)%uint64(len(d.queues))]
 	select {
@@ -125,6 +126,9 @@ func (d *ruleDispatch) offer(qm queuedMessage) {
 // events, republished messages) after its delivery and PUBACK.
 // AWS: iot-rules.html (rules act on messages published to the broker).
 func (s *Server) offerToRules(cl *mqtt.Client, pk packets.Packet) {
+	if !s.ruleQueue.wants(pk.TopicName) {
+		return
+	}
 	qm := queuedMessage{msg: ruleMessageOf(pk)}
 	if cl != nil && !cl.Net.Inline {
 		qm.msg.ClientID = cl.ID

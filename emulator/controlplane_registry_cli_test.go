@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"net/url"
 	"os"
 	"os/exec"
@@ -25,20 +24,7 @@ func TestDeviceAWSCLIMosquitto(t *testing.T) {
 	stdbuf := requireTool(t, "stdbuf") // mosquitto_sub's -d lines are block-buffered on a pipe
 	emu := testkit.Start(t)
 	dir := t.TempDir()
-	cli := func(args ...string) map[string]any {
-		t.Helper()
-		out, err := runAWS(t, emu, args...)
-		if err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-		var m map[string]any
-		if strings.TrimSpace(out) != "" {
-			if err := json.Unmarshal([]byte(out), &m); err != nil {
-				t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
-			}
-		}
-		return m
-	}
+	cli := func(args ...string) map[string]any { t.Helper(); return cliJSON(t, emu, args...) }
 	cli("iot", "create-thing", "--thing-name", "cli-device")
 	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "private.key")
 	created := cli("iot", "create-keys-and-certificate", "--set-as-active",
@@ -85,34 +71,13 @@ func TestDeviceAWSCLIMosquitto(t *testing.T) {
 			lines <- sc.Text()
 		}
 	}()
-	waitLine(t, lines, "SUBACK")
+	waitLines(t, lines, "SUBACK")
 	if b, err := exec.CommandContext(ctx, pub, append(tlsArgs, "-i", "cli-pub", "-t", "cli/hello", "-q", "1", "-m", "hello from mosquitto")...).CombinedOutput(); err != nil {
 		t.Fatalf("mosquitto_pub: %v\n%s", err, b)
 	}
-	waitLine(t, lines, "hello from mosquitto")
+	waitLines(t, lines, "hello from mosquitto")
 	if err := subCmd.Wait(); err != nil {
 		t.Fatalf("mosquitto_sub: %v", err)
-	}
-}
-
-// waitLine reads lines until one contains want, or fails at the deadline.
-func waitLine(t *testing.T, lines <-chan string, want string) {
-	t.Helper()
-	deadline := time.After(15 * time.Second)
-	var seen []string
-	for {
-		select {
-		case l, ok := <-lines:
-			if !ok {
-				t.Fatalf("output ended before %q:\n%s", want, strings.Join(seen, "\n"))
-			}
-			seen = append(seen, l)
-			if strings.Contains(l, want) {
-				return
-			}
-		case <-deadline:
-			t.Fatalf("no %q within 15 s:\n%s", want, strings.Join(seen, "\n"))
-		}
 	}
 }
 

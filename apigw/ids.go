@@ -49,13 +49,3 @@ func epochMillis(t time.Time) int64 { return t.UnixMilli() }
 // reject numbers), RFC 3339 with milliseconds in UTC (the exact sub-second
 // format is unconfirmed, apigw-websocket.md §6.1).
 func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
-
-// newUUID returns a random version 4 UUID, the shape of Lambda request IDs.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/iotemu/iotemu/internal/awsid"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
@@ -23,7 +25,7 @@ func LambdaHandler(handler any) Integration {
 				err = fmt.Errorf("lambda handler panicked: %v", p)
 			}
 		}()
-		ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: newUUID()})
+		ctx = lambdacontext.NewContext(ctx, &lambdacontext.LambdaContext{AwsRequestID: awsid.NewUUID()})
 		out, err = h.Invoke(ctx, event)
 		if err != nil {
 			return nil, &FunctionError{Type: errorType(err), Message: err.Error()}

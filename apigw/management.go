@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // ConnectionInfo describes an established connection, as GetConnection
@@ -103,7 +105,7 @@ type getConnectionResponse struct {
 // serveManagement serves POST, GET and DELETE /{stage}/@connections/{id}:
 // 200, 200 with JSON, 204. AWS: apigw-websocket.md §6.1.
 func (s *Server) serveManagement(w http.ResponseWriter, r *http.Request, stage, id string) {
-	w.Header().Set("x-amzn-RequestId", newUUID())
+	w.Header().Set("x-amzn-RequestId", awsid.NewUUID())
 	var err error
 	switch r.Method {
 	case http.MethodPost:

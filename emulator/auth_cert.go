@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/iotemu/iotemu/internal/awsid"
+
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
@@ -53,7 +55,7 @@ func (c certSource) resolveHTTP(r *http.Request, _ []byte) (*authIdentity, bool,
 func (c certSource) identity(cert *x509.Certificate, clientID string) (*authIdentity, error) {
 	reg, err := c.s.iotreg.IdentityForCertificate(cert.Raw, clientID)
 	if err != nil {
-		return &authIdentity{principal: certificateID(cert.Raw)}, forbidden(fmt.Errorf("%w: %w", errUnknownCertificate, err))
+		return &authIdentity{principal: awsid.CertificateID(cert.Raw)}, forbidden(fmt.Errorf("%w: %w", errUnknownCertificate, err))
 	}
 	id := &authIdentity{principal: reg.Certificate.ID, registered: true}
 	if reg.Certificate.Status != iotreg.StatusActive {

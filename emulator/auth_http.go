@@ -9,7 +9,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/policy"
 )
 

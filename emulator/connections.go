@@ -1,8 +1,6 @@
 package emulator
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"net"
 	"strconv"
 	"strings"
@@ -12,8 +10,8 @@ import (
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
-	"github.com/iotemu/iotemu/emulator/internal/topic"
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // conn is the emulator's record of one MQTT connection: what lifecycle
@@ -226,13 +224,6 @@ func (r *registry) forgetSession(id string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	delete(r.sessions, id)
-}
-
-// certificateID is AWS's certificate ID: the hex SHA-256 of the DER
-// certificate (64 hex characters, e.g. in AttachThingPrincipal's docs).
-func certificateID(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
 }
 
 // splitHostPort returns the IP and port of a socket address.

@@ -11,9 +11,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
-	"github.com/iotemu/iotemu/emulator/internal/certs"
-	"github.com/iotemu/iotemu/emulator/internal/route"
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/certs"
+	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/policy"
 	iotreg "github.com/iotemu/iotemu/registry"
 )

@@ -3,7 +3,7 @@ package emulator
 import (
 	"net/http"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
 // describeEndpointTypes are the endpoint types DescribeEndpoint answers.

@@ -3,8 +3,8 @@ package emulator
 import (
 	"net/http"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
-	"github.com/iotemu/iotemu/emulator/internal/route"
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/route"
 	iotreg "github.com/iotemu/iotemu/registry"
 )
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
-	"github.com/iotemu/iotemu/emulator/internal/route"
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/rules"
 )
 

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
 // The custom authorizers of the account and its default authorizer: the

@@ -9,7 +9,7 @@ import (
 	"regexp"
 	"slices"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
 // Constraints of the authorizer members.

@@ -10,8 +10,8 @@ import (
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
-	"github.com/iotemu/iotemu/emulator/internal/topic"
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // directMessages tracks the SendDirectMessage calls waiting for a PUBACK.

@@ -17,7 +17,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/apigw"
-	"github.com/iotemu/iotemu/emulator/internal/certs"
+	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/lambdafn"
 	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"

@@ -6,7 +6,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
-	"github.com/iotemu/iotemu/emulator/internal/topic"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // verdict is what the emulator does with an inbound packet mochi would

@@ -10,7 +10,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
-	"github.com/iotemu/iotemu/emulator/internal/topic"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // Message is an MQTT message the emulator publishes on behalf of a caller:

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
 // page returns the keys (sorted here) after the one named by token, at

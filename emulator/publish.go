@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
-	"github.com/iotemu/iotemu/emulator/internal/topic"
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // handlePublish serves iot-data Publish: POST /topics/{topic}.

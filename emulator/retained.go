@@ -7,7 +7,7 @@ import (
 
 	"github.com/mochi-mqtt/server/v2/packets"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
 // retainedMessage is the body of GetRetainedMessage; []byte fields are

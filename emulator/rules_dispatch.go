@@ -16,7 +16,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
-	"github.com/iotemu/iotemu/emulator/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/rules"
 )
 

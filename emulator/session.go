@@ -6,11 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iotemu/iotemu/internal/awsid"
+
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
-	"github.com/iotemu/iotemu/emulator/internal/mqttws"
-	"github.com/iotemu/iotemu/emulator/internal/topic"
+	"github.com/iotemu/iotemu/internal/mqttws"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // readConnect refuses, before mochi answers, the MQTT 3.1.1 CONNECTs that
@@ -110,7 +112,7 @@ func (s *Server) principalOf(cl *mqtt.Client) string {
 	}
 	if bc, ok := cl.Net.Conn.(*brokerConn); ok {
 		if cert := bc.peerCertificate(); cert != nil {
-			return certificateID(cert.Raw)
+			return awsid.CertificateID(cert.Raw)
 		}
 	}
 	return s.cfg.Compat.AnonymousPrincipal

@@ -5,7 +5,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
-	"github.com/iotemu/iotemu/emulator/internal/mqttws"
+	"github.com/iotemu/iotemu/internal/mqttws"
 )
 
 // upgrader accepts MQTT over WebSocket. AWS's examples send the "mqtt"

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/iotemu/iotemu/internal/awsid"
+
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
 )
@@ -86,7 +88,7 @@ func New(cfg Config) *Registry {
 		cfg.AccountID = "123456789012"
 	}
 	if cfg.NewRequestID == nil {
-		cfg.NewRequestID = newUUID
+		cfg.NewRequestID = awsid.NewUUID
 	}
 	return &Registry{region: cfg.Region, account: cfg.AccountID, newID: cfg.NewRequestID, fns: map[string]*function{}}
 }
@@ -124,7 +126,7 @@ func (r *Registry) Names() []string {
 
 // ARN returns the function's ARN in this registry's region and account.
 func (r *Registry) ARN(function string) string {
-	return fmt.Sprintf("arn:aws:lambda:%s:%s:function:%s", r.region, r.account, resolve(function))
+	return awsid.ARN("lambda", r.region, r.account, "function:"+resolve(function))
 }
 
 // Invoke runs the function synchronously with payload (its event JSON) and

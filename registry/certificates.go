@@ -1,13 +1,13 @@
 package registry
 
 import (
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // CertificateStatus is a certificate's status.
@@ -65,10 +65,7 @@ type certificate struct {
 // AWS: x509-client-certs.html (certificate ID = SHA-256 fingerprint),
 // observed: certificate IDs are 64 hex characters equal to `openssl x509
 // -fingerprint -sha256` without colons.
-func CertificateID(der []byte) string {
-	sum := sha256.Sum256(der)
-	return hex.EncodeToString(sum[:])
-}
+func CertificateID(der []byte) string { return awsid.CertificateID(der) }
 
 // parsePEMCertificate reads the first CERTIFICATE block of pemText.
 func parsePEMCertificate(pemText string) (*x509.Certificate, *Error) {

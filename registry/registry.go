@@ -6,9 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // Config configures a Registry. Region and AccountID are required; the
@@ -107,19 +108,7 @@ func New(cfg Config) (*Registry, error) {
 // AWS: iam/latest/UserGuide/list_awsiot.html#awsiot-resources-for-iam-policies;
 // general reference aws-arns-and-namespaces.html (partitions).
 func (r *Registry) arn(resource string) string {
-	return "arn:" + partition(r.cfg.Region) + ":iot:" + r.cfg.Region + ":" + r.cfg.AccountID + ":" + resource
-}
-
-// partition is "aws-cn" for China regions, "aws-us-gov" for GovCloud and
-// "aws" otherwise (the same rule as policy.Partition).
-func partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
+	return awsid.ARN("iot", r.cfg.Region, r.cfg.AccountID, resource)
 }
 
 // ThingARN is the ARN of a thing: ...:thing/{name}.
@@ -142,15 +131,6 @@ func (r *Registry) now() time.Time { return r.cfg.Now() }
 func (r *Registry) nextSeq() int64 {
 	r.seq++
 	return r.seq
-}
-
-// newUUID returns a random version 4 UUID, the form of thing IDs.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never returns an error (Go 1.24+)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 // newGenerationID returns an opaque generation ID; AWS's are hex strings

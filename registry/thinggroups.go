@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // Thing group limits. AWS: thing-groups.html ("A thing can belong to up to
@@ -83,7 +85,7 @@ func (r *Registry) CreateThingGroup(in CreateThingGroupInput) (ThingGroup, error
 		}
 	}
 	g := &thingGroup{ThingGroup: ThingGroup{
-		Name: in.Name, ID: newUUID(), ARN: r.ThingGroupARN(in.Name), Description: in.Description,
+		Name: in.Name, ID: awsid.NewUUID(), ARN: r.ThingGroupARN(in.Name), Description: in.Description,
 		Attributes: nonEmpty(in.Attributes), ParentName: in.ParentName, Ancestors: ancestors,
 		CreationDate: r.now(), Version: 1,
 	}, things: map[string]bool{}}

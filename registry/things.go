@@ -4,6 +4,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // Attribute limits. AWS: iot-core.html#thing-limits (a thing without a
@@ -70,7 +72,7 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 		return Thing{}, errorf(ResourceAlreadyExists, "Thing %s already exists in account with different attributes", in.Name)
 	}
 	t := &thing{Thing: Thing{
-		Name: in.Name, ID: newUUID(), ARN: r.ThingARN(in.Name), TypeName: in.TypeName,
+		Name: in.Name, ID: awsid.NewUUID(), ARN: r.ThingARN(in.Name), TypeName: in.TypeName,
 		Attributes: nonEmpty(in.Attributes), Version: 1,
 	}, groups: map[string]bool{}}
 	r.things[in.Name] = t

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // MaxSearchableAttributes bounds ThingTypeProperties.searchableAttributes.
@@ -69,7 +71,7 @@ func (r *Registry) CreateThingType(in CreateThingTypeInput) (ThingType, error) {
 		return ThingType{}, errorf(ResourceAlreadyExists, "Thing type %s already exists", in.Name)
 	}
 	t := &thingType{ThingType{
-		Name: in.Name, ID: newUUID(), ARN: r.ThingTypeARN(in.Name), Description: in.Description,
+		Name: in.Name, ID: awsid.NewUUID(), ARN: r.ThingTypeARN(in.Name), Description: in.Description,
 		SearchableAttributes: slices.Clone(in.SearchableAttributes), CreationDate: r.now(),
 	}}
 	r.types[in.Name] = t

@@ -1,11 +1,11 @@
 package rules
 
 import (
-	"crypto/rand"
-	"fmt"
 	"log/slog"
 	mrand "math/rand/v2"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // DefaultEvalTimeout bounds one statement evaluation when Config.EvalTimeout
@@ -62,7 +62,7 @@ func (c Config) withDefaults() Config {
 		c.Now = time.Now
 	}
 	if c.NewUUID == nil {
-		c.NewUUID = newUUID
+		c.NewUUID = awsid.NewUUID
 	}
 	if c.Rand == nil {
 		c.Rand = mrand.Float64
@@ -80,14 +80,4 @@ func (c Config) withDefaults() Config {
 		c.Region = "us-east-1"
 	}
 	return c
-}
-
-// newUUID returns a random (version 4) UUID string, as newuuid() does.
-// AWS: iot-sql-functions.html#iot-sql-function-newuuid.
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

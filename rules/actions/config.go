@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/iotemu/iotemu/internal/awsid"
+
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -90,7 +92,7 @@ func (c Config) withDefaults() Config {
 		c.EnableURLBase = "https://iot." + c.Region + ".amazonaws.com"
 	}
 	if c.NewUUID == nil {
-		c.NewUUID = newUUID
+		c.NewUUID = awsid.NewUUID
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -10,6 +10,10 @@ import (
 	"strings"
 )
 
+// maxProxyResponse bounds what an HTTP proxy integration may make the
+// server read: 6 MB, the bound of a Lambda integration's result.
+const maxProxyResponse = 6 << 20
+
 // HTTPProxy is an HTTP proxy integration: the message body is sent to URL
 // with Method (default POST); the response's status, headers and body
 // become the integration's result ($connect accepts on 2xx; a two-way
@@ -56,7 +60,7 @@ func (h *HTTPProxy) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 		return nil, fmt.Errorf("http proxy: %w", err)
 	}
 	defer resp.Body.Close()
-	out, err := io.ReadAll(io.LimitReader(resp.Body, maxInvokeResult))
+	out, err := io.ReadAll(io.LimitReader(resp.Body, maxProxyResponse))
 	if err != nil {
 		return nil, fmt.Errorf("http proxy: read response: %w", err)
 	}

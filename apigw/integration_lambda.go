@@ -7,6 +7,7 @@ import (
 	"reflect"
 
 	"github.com/iotemu/iotemu/internal/awsid"
+	"github.com/iotemu/iotemu/lambdafn"
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
@@ -55,11 +56,14 @@ func errorType(err error) string {
 	return t.Name()
 }
 
-// FunctionInvoker runs Lambda functions by name or ARN, such as an
-// in-process registry of handlers; Config.Functions.
+// FunctionInvoker runs Lambda functions by name or ARN: the emulator's one
+// lambdafn.Invoker (in process, else the Lambda Invoke API);
+// Config.Functions.
 type FunctionInvoker interface {
-	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
+	Invoke(ctx context.Context, req lambdafn.Request) (lambdafn.Response, error)
 }
+
+var _ FunctionInvoker = (*lambdafn.Invoker)(nil)
 
 // ErrNoFunctions reports a Function integration on a Server whose
 // Config.Functions is nil.
@@ -75,23 +79,44 @@ func (f Function) Invoke(context.Context, []byte) ([]byte, error) {
 	return nil, fmt.Errorf("function %s: %w", string(f), ErrNoFunctions)
 }
 
+// FunctionAt is a Function whose Lambda Invoke API, when it is not
+// registered in process, is Endpoint rather than the invoker's default.
+// Invocations are serialised, as the Runtime Interface Emulator requires.
+type FunctionAt struct {
+	Name, Endpoint string
+}
+
+// Invoke fails like Function's: a Server binds it when the API is added.
+func (f FunctionAt) Invoke(context.Context, []byte) ([]byte, error) {
+	return nil, fmt.Errorf("function %s: %w", f.Name, ErrNoFunctions)
+}
+
 // boundFunction is a Function bound to an invoker.
 type boundFunction struct {
-	name string
-	fns  FunctionInvoker
+	req lambdafn.Request
+	fns FunctionInvoker
 }
 
 func (b boundFunction) Invoke(ctx context.Context, event []byte) ([]byte, error) {
 	if b.fns == nil {
-		return nil, fmt.Errorf("function %s: %w", b.name, ErrNoFunctions)
+		return nil, fmt.Errorf("function %s: %w", b.req.Function, ErrNoFunctions)
 	}
-	return b.fns.Invoke(ctx, b.name, event)
+	req := b.req
+	req.Payload = event
+	res, err := b.fns.Invoke(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return res.Payload, nil
 }
 
-// bind replaces a Function with one bound to fns.
+// bind replaces a Function or FunctionAt with one bound to fns.
 func bind(in Integration, fns FunctionInvoker) Integration {
-	if f, ok := in.(Function); ok {
-		return boundFunction{name: string(f), fns: fns}
+	switch f := in.(type) {
+	case Function:
+		return boundFunction{req: lambdafn.Request{Function: string(f)}, fns: fns}
+	case FunctionAt:
+		return boundFunction{req: lambdafn.Request{Function: f.Name, Endpoint: f.Endpoint, Serial: true}, fns: fns}
 	}
 	return in
 }

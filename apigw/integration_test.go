@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/iotemu/iotemu/lambdafn"
+
 	"github.com/iotemu/iotemu/apigw"
 )
 
@@ -92,12 +94,13 @@ func TestHTTPProxy(t *testing.T) {
 // registry.
 type invokers map[string]apigw.Integration
 
-func (m invokers) Invoke(ctx context.Context, fn string, payload []byte) ([]byte, error) {
-	in, ok := m[fn]
+func (m invokers) Invoke(ctx context.Context, req lambdafn.Request) (lambdafn.Response, error) {
+	in, ok := m[req.Function]
 	if !ok {
-		return nil, io.EOF
+		return lambdafn.Response{}, io.EOF
 	}
-	return in.Invoke(ctx, payload)
+	out, err := in.Invoke(ctx, req.Payload)
+	return lambdafn.Response{Payload: out}, err
 }
 
 // TestFunctionIntegration: routes naming a function run it through

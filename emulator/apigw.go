@@ -7,7 +7,6 @@ import (
 
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/fixtures"
-	"github.com/iotemu/iotemu/lambdafn"
 )
 
 // APIGatewayConfig configures the API Gateway WebSocket mimic and the
@@ -23,17 +22,12 @@ type APIGatewayConfig struct {
 	Compat    apigw.Compat
 }
 
-// newAPIGateway builds the function registry and the apigw server.
+// newAPIGateway builds the apigw server, its functions run by the
+// Server's one invoker.
 func (s *Server) newAPIGateway() error {
-	s.functions = lambdafn.New(lambdafn.Config{Region: s.cfg.Region, AccountID: s.cfg.AccountID})
-	for name, h := range s.cfg.APIGatewayAPIs.Functions {
-		if err := s.functions.Register(name, h); err != nil {
-			return fmt.Errorf("set up functions: %w", err)
-		}
-	}
 	srv, err := apigw.New(apigw.Config{
 		APIs:      s.cfg.APIGatewayAPIs.APIs,
-		Functions: s.functions,
+		Functions: s.invoker,
 		Region:    s.cfg.Region,
 		AccountID: s.cfg.AccountID,
 		Limits:    s.cfg.APIGatewayAPIs.Limits,
@@ -63,10 +57,6 @@ func (s *Server) serveAPIGateway() error {
 // APIGateway returns the API Gateway WebSocket mimic, to post to
 // connections or add APIs from Go.
 func (s *Server) APIGateway() *apigw.Server { return s.apigw }
-
-// Functions returns the in-process Lambda registry shared by the API
-// Gateway integrations (and the rules engine's Lambda action).
-func (s *Server) Functions() *lambdafn.Registry { return s.functions }
 
 // APIGatewayURL returns ws://host:port of the API Gateway listener; an API
 // is at APIGatewayURL()+"/"+stage, and its @connections endpoint (SDK
@@ -110,7 +100,7 @@ func apiFromFixture(fa fixtures.API) (apigw.API, error) {
 func integrationFromFixture(fi fixtures.APIIntegration) (apigw.Integration, error) {
 	switch {
 	case fi.Function != "" && fi.LambdaEndpoint != "":
-		return &apigw.LambdaInvokeAPI{Endpoint: fi.LambdaEndpoint, FunctionName: fi.Function}, nil
+		return apigw.FunctionAt{Name: fi.Function, Endpoint: fi.LambdaEndpoint}, nil
 	case fi.Function != "":
 		return apigw.Function(fi.Function), nil
 	case fi.HTTP != nil:

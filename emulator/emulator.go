@@ -48,6 +48,7 @@ type Server struct {
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
 	functions   *lambdafn.Registry
+	invoker     *lambdafn.Invoker // the one way every caller invokes a function (functions.go)
 	authorizers *authorizerStore // custom authorizers (customauth_store.go)
 	authTimers  *customTimers    // custom authorizers' refresh/disconnect deadlines (customauth_timers.go)
 	auth        *authCore        // strict mode's authorisation; nil in permissive mode (auth.go)
@@ -101,6 +102,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.auth = auth
 	s.newAuthorizers()
+	if err := s.newFunctions(); err != nil {
+		return nil, err
+	}
 	if err := s.newShadows(); err != nil {
 		return nil, err
 	}

@@ -1,9 +1,13 @@
-// Package lambdafn is an in-process registry of Lambda functions: Go
-// handlers of the shapes aws-lambda-go's lambda.Start accepts, registered
-// by function name and invoked by name or ARN with a JSON payload, as the
-// Lambda Invoke API would. The emulator's API Gateway integrations and the
-// rules engine's Lambda action share one Registry, so that a function
-// registered once serves both.
+// Package lambdafn runs Lambda functions for every part of iotemu. Its
+// Registry holds in-process functions: Go handlers of the shapes
+// aws-lambda-go's lambda.Start accepts, registered by function name and
+// invoked by name or ARN with a JSON payload, as the Lambda Invoke API
+// would. Its Invoker is the one component that decides how any function
+// reference is invoked (in process when registered, else through the
+// Lambda Invoke API at the caller's or the default endpoint), for the
+// rules' Lambda action, API Gateway routes and authorizers, and custom
+// authorizers alike; it holds the only implementation of the Invoke API's
+// wire format.
 //
 // Emulated: name, full and partial ARN resolution (a version or alias
 // qualifier is accepted and ignored), lambdacontext.LambdaContext in the

@@ -178,3 +178,11 @@ func typeName(v any) string {
 	}
 	return t.Name()
 }
+
+// Has reports whether a handler is registered under the function's name.
+func (r *Registry) Has(function string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	_, ok := r.fns[resolve(function)]
+	return ok
+}

@@ -12,7 +12,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/firehose"
 	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -25,7 +24,6 @@ import (
 // clients are the SDK clients of the services with an endpoint; nil
 // means record-only.
 type clients struct {
-	lambda   *lambda.Client
 	sqs      *sqs.Client
 	sns      *sns.Client
 	dynamodb *dynamodb.Client
@@ -53,9 +51,6 @@ func newClients(cfg Config) clients {
 	}
 	ep := cfg.Endpoints
 	var c clients
-	if u := ep.endpoint(ep.Lambda); u != "" {
-		c.lambda = lambda.NewFromConfig(ac, func(o *lambda.Options) { o.BaseEndpoint = aws.String(u) })
-	}
 	if u := ep.endpoint(ep.SQS); u != "" {
 		c.sqs = sqs.NewFromConfig(ac, func(o *sqs.Options) { o.BaseEndpoint = aws.String(u) })
 	}

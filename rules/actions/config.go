@@ -2,9 +2,10 @@ package actions
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"time"
+
+	"github.com/iotemu/iotemu/lambdafn"
 
 	"github.com/iotemu/iotemu/internal/awsid"
 
@@ -25,8 +26,10 @@ type Config struct {
 	Endpoints Endpoints
 	// Credentials sign SDK requests (default "iotemu"/"iotemu").
 	Credentials Credentials
-	// Functions are in-process Lambda functions, tried before the Lambda
-	// endpoint.
+	// Functions runs the Lambda action's functions. Nil means a
+	// lambdafn.Invoker of its own with no in-process function, sending to
+	// the Lambda endpoint (Endpoints.Lambda, else Base) signed with
+	// Credentials.
 	Functions Invoker
 	// HTTPClient sends HTTP actions and SDK requests (default: a client
 	// with Timeout).
@@ -61,16 +64,15 @@ type Credentials struct {
 	AccessKeyID, SecretAccessKey, SessionToken string
 }
 
-// Invoker runs in-process Lambda functions by name or ARN. It returns an
-// error matching ErrFunctionNotFound for a function it does not have, and
-// an error with ErrorType() and ErrorMessage() methods for a function
-// error. lambdafn.Registry satisfies it through the emulator.
+// Invoker runs Lambda functions by name or ARN: the emulator's one
+// lambdafn.Invoker, in process else through the Lambda Invoke API. It
+// returns an error matching lambdafn.ErrFunctionNotFound for a function
+// nobody can run.
 type Invoker interface {
-	Invoke(ctx context.Context, function string, payload []byte) ([]byte, error)
+	Invoke(ctx context.Context, req lambdafn.Request) (lambdafn.Response, error)
 }
 
-// ErrFunctionNotFound reports a function an Invoker does not have.
-var ErrFunctionNotFound = errors.New("function not found")
+var _ Invoker = (*lambdafn.Invoker)(nil)
 
 func (c Config) withDefaults() Config {
 	if c.Region == "" {
@@ -97,7 +99,28 @@ func (c Config) withDefaults() Config {
 	if c.Now == nil {
 		c.Now = time.Now
 	}
+	if c.Functions == nil {
+		c.Functions = lambdafn.NewInvoker(c.invokerConfig(nil))
+	}
 	return c
+}
+
+// invokerConfig is the lambdafn.InvokerConfig of these settings: the Lambda
+// endpoint, the HTTP client and the SigV4 credentials of the other
+// actions' SDK requests.
+func (c Config) invokerConfig(functions *lambdafn.Registry) lambdafn.InvokerConfig {
+	return lambdafn.InvokerConfig{
+		Functions: functions, Endpoint: c.Endpoints.endpoint(c.Endpoints.Lambda), HTTPClient: c.HTTPClient,
+		Region: c.Region, AccessKeyID: c.Credentials.AccessKeyID, SecretAccessKey: c.Credentials.SecretAccessKey,
+		SessionToken: c.Credentials.SessionToken,
+	}
+}
+
+// InvokerConfig returns the lambdafn.InvokerConfig that sends to these
+// settings' Lambda endpoint with their credentials, running functions of
+// the given registry in process: how the emulator builds its one Invoker.
+func (c Config) InvokerConfig(functions *lambdafn.Registry) lambdafn.InvokerConfig {
+	return c.withDefaults().invokerConfig(functions)
 }
 
 // endpoint returns the endpoint of one service: its override or Base.

@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"net/http"
 
+	"github.com/iotemu/iotemu/lambdafn"
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -78,55 +76,23 @@ func (a *lambdaAction) Execute(ctx context.Context, out rules.Output) (rules.Rep
 	return rep, err
 }
 
-// invoke tries the in-process functions, then the Lambda endpoint, else
-// records the request.
+// invoke runs the function through the Invoker: in process, else the
+// Lambda endpoint, else the request is recorded as not sent.
 func (a *lambdaAction) invoke(ctx context.Context, req *InvokeRequest) (*InvokeResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.env.cfg.Timeout)
 	defer cancel()
-	if f := a.env.cfg.Functions; f != nil {
-		out, err := f.Invoke(ctx, req.FunctionName, req.Payload)
-		if !errors.Is(err, ErrFunctionNotFound) {
-			req.Via = "in-process"
-			return inProcessResult(out, err)
-		}
-	}
-	c := a.env.clients.lambda
-	if c == nil {
+	out, err := a.env.cfg.Functions.Invoke(ctx, lambdafn.Request{Function: req.FunctionName, Payload: req.Payload, Type: lambdafn.Event})
+	req.Via = out.Via
+	var fe *lambdafn.FunctionError
+	switch {
+	case errors.Is(err, lambdafn.ErrFunctionNotFound) && out.Via == "":
 		return &InvokeResult{NotSent: "no in-process function and no endpoint configured for lambda"}, nil
-	}
-	req.Via = a.env.cfg.Endpoints.endpoint(a.env.cfg.Endpoints.Lambda)
-	out, err := c.Invoke(ctx, &lambda.InvokeInput{
-		FunctionName: aws.String(req.FunctionName), InvocationType: lambdatypes.InvocationTypeEvent, Payload: req.Payload,
-	})
-	if err != nil {
+	case errors.As(err, &fe):
+		// A function error does not fail an asynchronous invocation: Lambda
+		// accepted the event (202) and handles the error itself.
+		return &InvokeResult{StatusCode: http.StatusAccepted, FunctionError: out.FunctionError, Payload: out.Payload}, nil
+	case err != nil:
 		return nil, fail(lambdaVerb, err)
 	}
-	res := &InvokeResult{StatusCode: int(out.StatusCode), FunctionError: aws.ToString(out.FunctionError)}
-	if json.Valid(out.Payload) {
-		res.Payload = out.Payload
-	}
-	return res, nil
-}
-
-// functionError is the error of a function that ran and failed
-// (lambdafn.FunctionError).
-type functionError interface {
-	ErrorType() string
-	ErrorMessage() string
-}
-
-func inProcessResult(out []byte, err error) (*InvokeResult, error) {
-	var fe functionError
-	switch {
-	case errors.As(err, &fe):
-		b, _ := json.Marshal(map[string]string{"errorMessage": fe.ErrorMessage(), "errorType": fe.ErrorType()})
-		return &InvokeResult{StatusCode: 202, FunctionError: "Unhandled", Payload: b}, nil
-	case err != nil:
-		return nil, fail(lambdaVerb, fmt.Errorf("in-process invoke: %w", err))
-	}
-	res := &InvokeResult{StatusCode: 202}
-	if json.Valid(out) {
-		res.Payload = out
-	}
-	return res, nil
+	return &InvokeResult{StatusCode: out.StatusCode, FunctionError: out.FunctionError, Payload: out.Payload}, nil
 }

@@ -1,7 +1,6 @@
 package actions_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,15 +14,9 @@ import (
 	"github.com/iotemu/iotemu/rules/actions"
 )
 
-// registryInvoker adapts lambdafn.Registry as the emulator does.
-type registryInvoker struct{ r *lambdafn.Registry }
-
-func (i registryInvoker) Invoke(ctx context.Context, fn string, p []byte) ([]byte, error) {
-	out, err := i.r.Invoke(ctx, fn, p)
-	if errors.Is(err, lambdafn.ErrFunctionNotFound) {
-		return nil, actions.ErrFunctionNotFound
-	}
-	return out, err
+// invokerOf is the emulator's one Invoker over reg, for cfg's endpoint.
+func invokerOf(cfg actions.Config, reg *lambdafn.Registry) *lambdafn.Invoker {
+	return lambdafn.NewInvoker(cfg.InvokerConfig(reg))
 }
 
 type event struct {
@@ -38,7 +31,7 @@ func TestLambdaInProcessEvent(t *testing.T) {
 	events := make(chan event, 2)
 	_ = reg.Register("alerts", func(e event) error { events <- e; return nil })
 	_ = reg.Register("broken", func(e event) error { return errors.New("kaput") })
-	env := newEnv(t, actions.Config{Functions: registryInvoker{reg}})
+	env := newEnv(t, actions.Config{Functions: invokerOf(actions.Config{}, reg)})
 	const sql = "SELECT temp, topic(2) AS device FROM 'sensors/+'"
 	m := rules.Message{Topic: "sensors/d7", Payload: []byte(`{"temp":40}`)}
 	rec, ep := run(t, env, sql, "lambda", `{"functionArn":"arn:aws:lambda:us-east-1:123456789012:function:alerts"}`, m)
@@ -74,7 +67,9 @@ func TestLambdaInvokeAPI(t *testing.T) {
 		w.WriteHeader(http.StatusAccepted)
 	}))
 	defer srv.Close()
-	env := newEnv(t, actions.Config{Functions: registryInvoker{lambdafn.New(lambdafn.Config{})}, Endpoints: actions.Endpoints{Lambda: srv.URL}})
+	cfg := actions.Config{Endpoints: actions.Endpoints{Lambda: srv.URL}}
+	cfg.Functions = invokerOf(cfg, lambdafn.New(lambdafn.Config{}))
+	env := newEnv(t, cfg)
 	rec, ep := run(t, env, "SELECT * FROM 'a'", "lambda", `{"functionArn":"arn:aws:lambda:us-east-1:123456789012:function:remote"}`,
 		rules.Message{Topic: "a", Payload: []byte(`{"x":1}`)})
 	if rec.Err != nil || ep != nil {

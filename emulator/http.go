@@ -30,8 +30,8 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}", s.handleDeleteConnection, http.MethodDelete)
 	rt.HandleFunc("/connections/{clientId}/subscriptions", s.handleListSubscriptions, http.MethodGet)
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
-	s.registerRuleRoutes(rt)
-	s.registerRegistryRoutes(rt)
+	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
+	s.control.Register(rt)
 	s.registerAuthorizerRoutes(rt)
 	return withRequestID(s.withAuth(rt))
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/internal/certs"
+	"github.com/iotemu/iotemu/internal/controlplane"
 	"github.com/iotemu/iotemu/lambdafn"
 	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"
@@ -46,7 +47,8 @@ type Server struct {
 	actions     *actions.Env   // the rules' service actions
 	records     *actionRecords // the latest action executions
 	apigw       *apigw.Server
-	iotreg      *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
+	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
+	control     *controlplane.ControlPlane
 	functions   *lambdafn.Registry
 	invoker     *lambdafn.Invoker // the one way every caller invokes a function (functions.go)
 	authorizers *authorizerStore // custom authorizers (customauth_store.go)
@@ -109,6 +111,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.newRules(); err != nil {
+		return nil, err
+	}
+	if err := s.newControlPlane(); err != nil {
 		return nil, err
 	}
 	if err := s.newAPIGateway(); err != nil {

@@ -27,9 +27,9 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 			errs = append(errs, fmt.Errorf("shadows[%d] (%s %q): %w", i, sh.Thing, sh.Name, err))
 		}
 	}
-	errs = append(errs, s.applyRuleFixtures(set.Rules)...)
+	errs = append(errs, s.control.ApplyRuleFixtures(set.Rules)...)
 	errs = append(errs, s.applyAPIs(set.APIs)...)
-	errs = append(errs, s.applyRegistryFixtures(set)...)
+	errs = append(errs, s.control.ApplyRegistryFixtures(set)...)
 	errs = append(errs, s.applyAuthorizerFixtures(set.Authorizers)...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apply fixtures: %w", err)

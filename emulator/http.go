@@ -9,12 +9,15 @@ import (
 
 // routes builds the one handler served on the HTTP and HTTPS ports.
 func (s *Server) routes() http.Handler {
+	// An AWS operation iotemu does not emulate answers 501 naming it; an
+	// unknown path the 404 observed from IoT endpoints, a known path with
+	// another method 405 (docs/compatibility.md "iot-data HTTP API").
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_Errors
+	// (MethodNotAllowedException).
 	rt := &route.Router{
-		// AWS: broker.md §4.4 (observed 404 body {"message":"Not Found"}).
-		NotFound: apiError(http.StatusNotFound, awsrest.ResourceNotFound, "Not Found"),
-		// AWS: iot-data service-2.json MethodNotAllowedException documentation.
-		MethodNotAllowed: apiError(http.StatusMethodNotAllowed, awsrest.MethodNotAllowed,
-			"The specified combination of HTTP verb and URI is not supported."),
+		NotFound: s.control.Unemulated(apiError(http.StatusNotFound, awsrest.ResourceNotFound, "Not Found")),
+		MethodNotAllowed: s.control.Unemulated(apiError(http.StatusMethodNotAllowed, awsrest.MethodNotAllowed,
+			"The specified combination of HTTP verb and URI is not supported.")),
 	}
 	rt.HandleFunc("/health", s.handleHealth, http.MethodGet, http.MethodHead)
 	rt.HandleFunc("/ca.pem", s.handleCA, http.MethodGet, http.MethodHead)
@@ -30,8 +33,8 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}", s.handleDeleteConnection, http.MethodDelete)
 	rt.HandleFunc("/connections/{clientId}/subscriptions", s.handleListSubscriptions, http.MethodGet)
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
-	s.registerRuleRoutes(rt)
-	s.registerRegistryRoutes(rt)
+	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
+	s.control.Register(rt)
 	s.registerAuthorizerRoutes(rt)
 	return withRequestID(s.withAuth(rt))
 }

@@ -88,8 +88,8 @@ func parsePEMCertificate(pemText string) (*x509.Certificate, *Error) {
 // UNCONFIRMED).
 func (r *Registry) addCertificateLocked(c *x509.Certificate, status CertificateStatus, caID, mode string) (Certificate, error) {
 	id := CertificateID(c.Raw)
-	if _, ok := r.certs[id]; ok {
-		return Certificate{}, errorf(ResourceAlreadyExists, "The certificate is already provisioned or registered")
+	if old, ok := r.certs[id]; ok {
+		return Certificate{}, alreadyExists(id, old.ARN, "The certificate is already provisioned or registered")
 	}
 	now := r.now()
 	pemText := string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Raw}))

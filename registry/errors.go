@@ -73,6 +73,11 @@ func (c Code) Status() int {
 type Error struct {
 	Code    Code
 	Message string
+	// ResourceID and ResourceARN name the resource that already exists
+	// (ResourceAlreadyExistsException's resourceId and resourceArn).
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThingGroup.html#API_CreateThingGroup_Errors
+	ResourceID  string
+	ResourceARN string
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
@@ -89,6 +94,14 @@ func (e *Error) Is(target error) bool {
 
 func errorf(c Code, format string, args ...any) *Error {
 	return &Error{Code: c, Message: fmt.Sprintf(format, args...)}
+}
+
+// alreadyExists is a ResourceAlreadyExistsException naming the existing
+// resource.
+func alreadyExists(id, arn, format string, args ...any) *Error {
+	e := errorf(ResourceAlreadyExists, format, args...)
+	e.ResourceID, e.ResourceARN = id, arn
+	return e
 }
 
 // Sentinels for errors.Is.

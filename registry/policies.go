@@ -86,9 +86,10 @@ func (r *Registry) CreatePolicy(name, document string) (PolicyVersion, error) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.policies[name]; ok {
-		// Message UNCONFIRMED.
-		return PolicyVersion{}, errorf(ResourceAlreadyExists, "Policy cannot be created - name already exists (name=%s)", name)
+	if old, ok := r.policies[name]; ok {
+		// Message UNCONFIRMED; a policy has no ID, so resourceId is its
+		// name (UNCONFIRMED).
+		return PolicyVersion{}, alreadyExists(name, old.arn, "Policy cannot be created - name already exists (name=%s)", name)
 	}
 	now := r.now()
 	p := &policy{name: name, arn: r.PolicyARN(name), seq: r.nextSeq(), created: now, generationID: newGenerationID()}

@@ -70,7 +70,7 @@ func (r *Registry) CreateThingGroup(in CreateThingGroupInput) (ThingGroup, error
 		if old.ParentName == in.ParentName && old.Description == in.Description && maps.Equal(old.Attributes, nonEmpty(in.Attributes)) {
 			return old.snapshot(), nil
 		}
-		return ThingGroup{}, errorf(ResourceAlreadyExists, "Thing Group %s already exists", in.Name)
+		return ThingGroup{}, alreadyExists(old.ID, old.ARN, "Thing Group %s already exists", in.Name)
 	}
 	var ancestors []string
 	if in.ParentName != "" {
@@ -148,9 +148,29 @@ type ListThingGroupsInput struct {
 	NextToken        string
 	ParentGroup      string
 	NamePrefixFilter string
-	// Recursive, with ParentGroup, lists all descendants instead of the
-	// children. AWS: API_ListThingGroups.html.
-	Recursive bool
+	// Recursive has no default (AWS's shape RecursiveWithoutDefault):
+	// nil lists every group, or the direct children of ParentGroup; false
+	// lists the root groups, or the direct children of ParentGroup; true
+	// lists every group, or all descendants of ParentGroup.
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListThingGroups.html#API_ListThingGroups_RequestSyntax
+	// and https://docs.aws.amazon.com/iot/latest/developerguide/thing-groups.html#list-thing-groups
+	// (docs/compatibility.md "Registry and identities").
+	Recursive *bool
+}
+
+// inListing reports whether ListThingGroups in lists g.
+func (in ListThingGroupsInput) inListing(g *thingGroup) bool {
+	if !strings.HasPrefix(g.Name, in.NamePrefixFilter) {
+		return false
+	}
+	recursive := in.Recursive != nil && *in.Recursive
+	switch {
+	case in.ParentGroup != "":
+		return g.ParentName == in.ParentGroup || (recursive && slices.Contains(g.Ancestors, in.ParentGroup))
+	case in.Recursive != nil && !*in.Recursive:
+		return g.ParentName == ""
+	}
+	return true
 }
 
 // ListThingGroups lists thing groups by name.
@@ -164,14 +184,9 @@ func (r *Registry) ListThingGroups(in ListThingGroupsInput) ([]ThingGroup, strin
 	}
 	var all []ThingGroup
 	for _, g := range r.groups {
-		if !strings.HasPrefix(g.Name, in.NamePrefixFilter) {
-			continue
+		if in.inListing(g) {
+			all = append(all, g.snapshot())
 		}
-		if in.ParentGroup != "" && g.ParentName != in.ParentGroup &&
-			!(in.Recursive && slices.Contains(g.Ancestors, in.ParentGroup)) {
-			continue
-		}
-		all = append(all, g.snapshot())
 	}
 	r.mu.RUnlock()
 	slices.SortFunc(all, func(a, b ThingGroup) int { return strings.Compare(a.Name, b.Name) })

@@ -69,7 +69,7 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 			return old.snapshot(), nil
 		}
 		// Message UNCONFIRMED.
-		return Thing{}, errorf(ResourceAlreadyExists, "Thing %s already exists in account with different attributes", in.Name)
+		return Thing{}, alreadyExists(old.ID, old.ARN, "Thing %s already exists in account with different attributes", in.Name)
 	}
 	t := &thing{Thing: Thing{
 		Name: in.Name, ID: awsid.NewUUID(), ARN: r.ThingARN(in.Name), TypeName: in.TypeName,

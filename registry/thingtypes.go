@@ -68,7 +68,7 @@ func (r *Registry) CreateThingType(in CreateThingTypeInput) (ThingType, error) {
 		if old.Description == in.Description && slices.Equal(old.SearchableAttributes, in.SearchableAttributes) {
 			return old.snapshot(), nil
 		}
-		return ThingType{}, errorf(ResourceAlreadyExists, "Thing type %s already exists", in.Name)
+		return ThingType{}, alreadyExists(old.ID, old.ARN, "Thing type %s already exists", in.Name)
 	}
 	t := &thingType{ThingType{
 		Name: in.Name, ID: awsid.NewUUID(), ARN: r.ThingTypeARN(in.Name), Description: in.Description,

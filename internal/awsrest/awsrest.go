@@ -11,7 +11,8 @@ import (
 )
 
 // Error shape names of the iot-data model, used as x-amzn-ErrorType.
-// AWS: botocore iot-data/2015-05-28/service-2.json (broker.md §4.4).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_Operations_AWS_IoT_Data_Plane.html#API_Operations_AWS_IoT_Data_Plane
+// (each operation's Errors section).
 const (
 	InvalidRequest        = "InvalidRequestException"
 	ResourceNotFound      = "ResourceNotFoundException"
@@ -25,6 +26,10 @@ const (
 	InternalFailure       = "InternalFailureException"
 	ServiceUnavailable    = "ServiceUnavailableException"
 	GatewayTimeout        = "GatewayTimeoutException"
+	// NotImplemented answers an AWS operation that iotemu does not emulate;
+	// it is iotemu's own shape (docs/compatibility.md "Operations iotemu
+	// does not emulate").
+	NotImplemented = "NotImplementedException"
 )
 
 // Error is an AWS API error: the HTTP status, the modelled shape name and
@@ -33,6 +38,9 @@ type Error struct {
 	Status  int
 	Type    string
 	Message string
+	// Members are the error shape's members besides message, sent in the
+	// body: resourceId and resourceArn of ResourceAlreadyExistsException.
+	Members map[string]string
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (%d): %s", e.Type, e.Status, e.Message) }
@@ -54,16 +62,14 @@ func NewRequestID() string {
 
 // WriteError writes err in AWS's error wire format. The header value carries
 // a trailing colon, as AWS sends it; botocore and the Go SDK both strip it.
-// AWS: broker.md §4.4 "Recommended emulator encoding" (observed 404 from an IoT endpoint).
+// The format is the one observed from IoT endpoints (docs/compatibility.md
+// "iot-data HTTP API", "Error messages").
 func WriteError(w http.ResponseWriter, requestID string, err *Error) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("x-amzn-RequestId", requestID)
 	h.Set("x-amzn-ErrorType", err.Type+":")
-	body, _ := json.Marshal(struct { // a struct of two strings always marshals
-		Message string `json:"message"`
-		TraceID string `json:"traceId"`
-	}{err.Message, requestID})
+	body := errorBody(err, requestID)
 	w.WriteHeader(err.Status)
 	_, _ = w.Write(body) // the client went away; nothing to report it to
 }

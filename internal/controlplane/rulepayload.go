@@ -1,4 +1,4 @@
-package emulator
+package controlplane
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 
 // topicRulePayload is AWS's TopicRulePayload, the body of CreateTopicRule
 // and ReplaceTopicRule and the "topicRulePayload" of a fixtures rule.
-// AWS: iot/2015-05-28/service-2.json TopicRulePayload (rules-sql.md §7.1):
-// sql and actions are required, at most 10 actions.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TopicRulePayload.html#API_TopicRulePayload_Contents
+// (sql and actions are required, at most 10 actions).
 type topicRulePayload struct {
 	SQL              *string           `json:"sql"`
 	Description      string            `json:"description"`
@@ -34,13 +34,20 @@ type ruleDefinition struct {
 }
 
 // actionTypes are the members of AWS's Action union.
-// AWS: iot/2015-05-28/service-2.json Action; aws-sdk-go-v2 service/iot
-// v1.75.0 types.Action.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_Action.html#API_Action_Contents
 var actionTypes = []string{
 	"cloudwatchAlarm", "cloudwatchLogs", "cloudwatchMetric", "dynamoDB", "dynamoDBv2", "elasticsearch",
 	"firehose", "http", "iotAnalytics", "iotEvents", "iotSiteWise", "kafka", "kinesis", "lambda",
 	"location", "openSearch", "republish", "s3", "salesforce", "sns", "sqs", "stepFunctions", "timestream",
 }
+
+// ActionParser is what the topic rules need of the rules' service actions
+// (*actions.Env): an Action member's JSON body turned into what runs it.
+type ActionParser interface {
+	Parse(actionType string, body []byte, at string) (rules.Action, error)
+}
+
+var _ ActionParser = (*actions.Env)(nil)
 
 // errPayload reports a malformed TopicRulePayload (InvalidRequestException).
 var errPayload = errors.New("invalid topic rule payload")
@@ -53,7 +60,7 @@ func validationError(format string, args ...any) error {
 // parseTopicRule turns a TopicRulePayload into a rule: republish runs in
 // package rules, the service actions in rules/actions (env); the other
 // action types are kept for GetTopicRule and run nothing.
-func parseTopicRule(env *actions.Env, name string, body []byte) (rules.Rule, error) {
+func parseTopicRule(env ActionParser, name string, body []byte) (rules.Rule, error) {
 	var p topicRulePayload
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&p); err != nil {
@@ -91,7 +98,7 @@ func parseTopicRule(env *actions.Env, name string, body []byte) (rules.Rule, err
 
 // parseAction checks that an Action has exactly one known member and
 // builds what runs it.
-func parseAction(env *actions.Env, raw json.RawMessage, at string) (rules.Action, json.RawMessage, error) {
+func parseAction(env ActionParser, raw json.RawMessage, at string) (rules.Action, json.RawMessage, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &members); err != nil || members == nil {
 		return nil, nil, validationError("Value at '%s' failed to satisfy constraint: Member must be an object", at)
@@ -124,8 +131,8 @@ func parseAction(env *actions.Env, raw json.RawMessage, at string) (rules.Action
 }
 
 // republishAction is AWS's RepublishAction.
-// AWS: service-2.json RepublishAction (roleArn and topic required, qos 0–1)
-// and MqttHeaders; republish-rule-action.html.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_RepublishAction.html#API_RepublishAction_Contents
+// (roleArn and topic required, qos 0–1) and API_MqttHeaders.html.
 type republishAction struct {
 	RoleArn *string `json:"roleArn"`
 	Topic   *string `json:"topic"`
@@ -182,7 +189,8 @@ type storedAction struct{ kind string }
 func (storedAction) Do(context.Context, rules.Output) error { return nil }
 
 // topicRuleJSON is AWS's TopicRule, the "rule" of GetTopicRule.
-// AWS: service-2.json TopicRule; createdAt in epoch seconds.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TopicRule.html#API_TopicRule_Contents
+// (createdAt in epoch seconds).
 type topicRuleJSON struct {
 	RuleName         string            `json:"ruleName"`
 	SQL              string            `json:"sql"`

@@ -1,0 +1,108 @@
+package controlplane
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/route"
+	"github.com/iotemu/iotemu/registry"
+)
+
+// maxBodyBytes bounds what one request makes the control plane read.
+const maxBodyBytes = 1 << 20
+
+// Config is what the control plane is built on; the composition root
+// (package emulator) fills it.
+type Config struct {
+	// Registry holds things, thing types and groups, certificates,
+	// policies and attachments.
+	Registry *registry.Registry
+	// Rules and Actions serve the topic rule operations.
+	Rules   RuleEngine
+	Actions ActionParser
+	// Endpoints answers DescribeEndpoint.
+	Endpoints Endpoints
+	// CACertPEM is the emulator's CA, written as ca.pem next to the
+	// certificates the fixtures generate.
+	CACertPEM []byte
+	// CertsDir, when set, receives the fixtures' generated certificates.
+	CertsDir string
+	Compat   Compat
+	// Logger receives the warnings about operations iotemu does not
+	// emulate; nil discards them.
+	Logger *slog.Logger
+}
+
+// Compat holds the control plane's named deviations from AWS.
+type Compat struct {
+	// RuleNotFoundAsResourceNotFound answers a missing topic rule with 404
+	// ResourceNotFoundException instead of AWS's 401 (docs/compatibility.md
+	// "Control plane").
+	RuleNotFoundAsResourceNotFound bool
+}
+
+// Endpoints is what DescribeEndpoint needs of the listeners: the address
+// clients are told to connect to for an endpoint type.
+type Endpoints interface {
+	EndpointAddress(endpointType string) string
+}
+
+// ControlPlane serves the IoT control-plane operations over HTTP.
+type ControlPlane struct {
+	cfg Config
+	reg *registry.Registry
+	log *slog.Logger
+}
+
+// New checks cfg and builds the control plane.
+func New(cfg Config) (*ControlPlane, error) {
+	if cfg.Registry == nil || cfg.Rules == nil || cfg.Actions == nil || cfg.Endpoints == nil {
+		return nil, errors.New("new control plane: Registry, Rules, Actions and Endpoints are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	return &ControlPlane{cfg: cfg, reg: cfg.Registry, log: cfg.Logger}, nil
+}
+
+// Register adds every emulated control-plane operation to the router.
+func (c *ControlPlane) Register(rt *route.Router) {
+	c.registerThings(rt)
+	c.registerThingTypes(rt)
+	c.registerThingGroups(rt)
+	c.registerCertificates(rt)
+	c.registerPolicies(rt)
+	c.registerAttachments(rt)
+	c.registerEndpoint(rt)
+	c.registerTopicRules(rt)
+}
+
+// registryError maps a registry error to its modelled shape and status;
+// ResourceAlreadyExistsException carries resourceId and resourceArn.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html#API_CreateThing_Errors
+func registryError(err error) *awsrest.Error {
+	var re *registry.Error
+	if !errors.As(err, &re) {
+		return nil
+	}
+	e := &awsrest.Error{Status: re.Status(), Type: string(re.Code), Message: re.Message}
+	if re.ResourceID != "" || re.ResourceARN != "" {
+		e.Members = map[string]string{}
+		if re.ResourceID != "" {
+			e.Members["resourceId"] = re.ResourceID
+		}
+		if re.ResourceARN != "" {
+			e.Members["resourceArn"] = re.ResourceARN
+		}
+	}
+	return e
+}
+
+// handle adapts a registry operation to HTTP (awsrest.Handle with the
+// registry's errors).
+func handle[In, Out any](decode func(*http.Request) (In, error), call func(context.Context, In) (Out, error)) http.Handler {
+	return awsrest.Handle(registryError, decode, call)
+}

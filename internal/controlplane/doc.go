@@ -1,0 +1,33 @@
+// Package controlplane serves the AWS IoT control plane (the "iot"
+// service of the AWS SDKs and the `aws iot` CLI) over HTTP, on the
+// registry (package registry) and the rules engine (package rules).
+//
+// Emulated, with AWS's paths, query and header names, JSON members and
+// error shapes:
+//   - things, thing types and static thing groups (things.go,
+//     thingtypes.go, thinggroups.go);
+//   - certificates: CreateKeysAndCertificate, CreateCertificateFromCsr,
+//     RegisterCertificate(WithoutCA), Describe/List/Update/Delete
+//     (certificates.go);
+//   - IoT policies and their versions (policies.go), and the attachments
+//     of policies to targets and of principals to things (attachments.go);
+//   - DescribeEndpoint (endpoint.go);
+//   - topic rules: Create/Replace/Get/List/Delete/Enable/Disable
+//     (topicrules.go), with AWS's TopicRulePayload parsed into a
+//     rules.Rule (rulepayload.go);
+//   - the fixtures' registry entries and rules (fixtures.go).
+//
+// Every operation is one awsrest.Handle: a decoder of its input, a call
+// with the request's context, and one error mapping per resource family
+// (registryError, ruleError).
+//
+// Not emulated: every other operation of the model — billing groups,
+// dynamic groups, UpdateThingGroup, CA registration, certificate transfer,
+// tags, jobs, fleet provisioning, fleet indexing, Device Defender, topic
+// rule destinations and more. Each answers 501 NotImplementedException
+// naming it (unemulated.go, from the botocore model in operations_*.go),
+// so that it cannot be mistaken for a missing resource. The custom
+// authorizers' operations are still served by package emulator. IAM is not
+// emulated: strict mode checks only the control plane's SigV4 signature.
+// See docs/compatibility.md "Registry and identities" and "Control plane".
+package controlplane

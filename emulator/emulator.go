@@ -18,6 +18,7 @@ import (
 
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/internal/certs"
+	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/lambdafn"
 	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"
@@ -48,9 +49,10 @@ type Server struct {
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane_registry.go)
 	functions   *lambdafn.Registry
-	authorizers *authorizerStore // custom authorizers (customauth_store.go)
-	authTimers  *customTimers    // custom authorizers' refresh/disconnect deadlines (customauth_timers.go)
-	auth        *authCore        // strict mode's authorisation; nil in permissive mode (auth.go)
+	authorizers *customauth.Store   // custom authorizers (authorizers.go)
+	customAuth  *customauth.Service // authentication by them (authorizers.go)
+	authTimers  *deadlineTimers     // custom authorizers' refresh/disconnect deadlines (authtimers.go)
+	auth        *authCore           // strict mode's authorisation; nil in permissive mode (authz.go)
 
 	mu      sync.Mutex
 	state   lifecycle

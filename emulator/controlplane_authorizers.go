@@ -15,7 +15,7 @@ import (
 // customauth store.
 // Paths, methods, query names and JSON members are those of aws-sdk-go-v2
 // service/iot v1.75.0 serializers.go/deserializers.go.
-// AWS: API_CreateAuthorizer.html and the neighbouring API pages.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html#API_CreateAuthorizer_RequestSyntax and the neighbouring API pages.
 
 func (s *Server) registerAuthorizerRoutes(rt *route.Router) {
 	rt.HandleFunc("/authorizers", s.handleListAuthorizers, http.MethodGet)
@@ -121,7 +121,7 @@ func (s *Server) handleDeleteAuthorizer(w http.ResponseWriter, r *http.Request) 
 }
 
 // maxAuthorizerPage is ListAuthorizers' pageSize bound.
-// AWS: API_ListAuthorizers.html (pageSize 1–250).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListAuthorizers.html#API_ListAuthorizers_RequestSyntax (pageSize 1–250).
 const maxAuthorizerPage = 250
 
 func (s *Server) handleListAuthorizers(w http.ResponseWriter, r *http.Request) {

@@ -14,7 +14,7 @@ import (
 // answer (policy documents as strings). The authorizer may be INACTIVE,
 // and a token whose signature does not verify is an
 // InvalidRequestException: both UNCONFIRMED (docs/compatibility.md).
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TestInvokeAuthorizer.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TestInvokeAuthorizer.html#API_TestInvokeAuthorizer_RequestSyntax
 
 type testInvokeBody struct {
 	Token          string `json:"token"`

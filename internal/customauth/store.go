@@ -16,7 +16,7 @@ import (
 // The custom authorizers of the account and its default authorizer: the
 // resources behind CreateAuthorizer and friends, read by Source.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/config-custom-auth.html#config-custom-auth
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html#API_CreateAuthorizer_RequestSyntax
 
 // Authorizer statuses. AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_AuthorizerDescription.html#iot-Type-AuthorizerDescription-status
 const (
@@ -75,8 +75,9 @@ func notFound(name string) *awsrest.Error {
 }
 
 // Create adds a validated authorizer (Status defaults to ACTIVE) and
-// returns it with its ARN and dates. AWS: API_CreateAuthorizer.html
-// (ResourceAlreadyExistsException 409).
+// returns it with its ARN and dates; an existing name is a
+// ResourceAlreadyExistsException (409).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html#API_CreateAuthorizer_Errors
 func (st *Store) Create(a *Authorizer) (*Authorizer, *awsrest.Error) {
 	if a.Status == "" {
 		a.Status = Active // UNCONFIRMED default (docs/compatibility.md)
@@ -115,7 +116,8 @@ type Update struct {
 }
 
 // Update applies the present members and validates the result.
-// AWS: API_UpdateAuthorizer.html (signingDisabled cannot be updated).
+// signingDisabled cannot be updated.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateAuthorizer.html#API_UpdateAuthorizer_RequestSyntax
 func (st *Store) Update(name string, u Update) (*Authorizer, *awsrest.Error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -171,7 +173,7 @@ func (st *Store) Delete(name string) *awsrest.Error {
 // List returns the authorizers in name order (descending unless
 // ascending), optionally of one status, from the page marker on, and the
 // next page's marker.
-// AWS: API_ListAuthorizers.html (isAscendingOrder, marker, pageSize 1–250).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListAuthorizers.html#API_ListAuthorizers_RequestSyntax
 func (st *Store) List(status string, ascending bool, marker string, size int) ([]*Authorizer, string, *awsrest.Error) {
 	st.mu.RLock()
 	var all []*Authorizer
@@ -214,7 +216,8 @@ func (st *Store) List(status string, ascending bool, marker string, size int) ([
 // SetDefault makes name the default authorizer. Replacing another default
 // is a ResourceAlreadyExistsException (409): UNCONFIRMED reading of the
 // modelled error (docs/compatibility.md); setting the same one again is a
-// no-op. AWS: API_SetDefaultAuthorizer.html.
+// no-op.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_SetDefaultAuthorizer.html#API_SetDefaultAuthorizer_Errors
 func (st *Store) SetDefault(name string) (*Authorizer, *awsrest.Error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
@@ -241,7 +244,7 @@ func (st *Store) Default() (*Authorizer, *awsrest.Error) {
 }
 
 // ClearDefault removes the default; none set is ResourceNotFound.
-// AWS: API_ClearDefaultAuthorizer.html.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ClearDefaultAuthorizer.html#API_ClearDefaultAuthorizer_Errors
 func (st *Store) ClearDefault() *awsrest.Error {
 	st.mu.Lock()
 	defer st.mu.Unlock()

@@ -10,7 +10,7 @@ import (
 
 // TestInput is TestInvokeAuthorizer's request: a token, its signature and
 // the contexts the function's event is built from.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TestInvokeAuthorizer.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TestInvokeAuthorizer.html#API_TestInvokeAuthorizer_RequestSyntax
 type TestInput struct {
 	Token, TokenSignature string
 	HTTP                  *TestHTTP // nil: no http protocol data

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"sync/atomic"
+
+	"github.com/iotemu/iotemu/internal/authz"
 )
 
 // brokerConn is every connection handed to mochi. It lets the hook see
@@ -22,9 +24,9 @@ type brokerConn struct {
 	// and query, for identity sources); upgraded is the identity its
 	// signature established there (strict mode), nil if none.
 	upgrade  *http.Request
-	upgraded *authIdentity
+	upgraded *authz.Identity
 	// auth is what the connection may do (strict mode), set at CONNECT.
-	auth atomic.Pointer[connAuth]
+	auth atomic.Pointer[authz.Conn]
 
 	// onTimeout is set by the hook at CONNECT and called on the reading
 	// goroutine, the only one that sets or reads it.

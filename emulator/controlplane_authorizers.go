@@ -4,16 +4,18 @@ import (
 	"net/http"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
 )
 
 // The custom authorizer operations: CreateAuthorizer, DescribeAuthorizer,
 // ListAuthorizers, UpdateAuthorizer, DeleteAuthorizer,
 // SetDefaultAuthorizer, DescribeDefaultAuthorizer, ClearDefaultAuthorizer
-// and TestInvokeAuthorizer (controlplane_authorizers_test_invoke.go).
+// and TestInvokeAuthorizer (controlplane_authorizers_invoke.go), on the
+// customauth store.
 // Paths, methods, query names and JSON members are those of aws-sdk-go-v2
 // service/iot v1.75.0 serializers.go/deserializers.go.
-// AWS: API_CreateAuthorizer.html and the neighbouring API pages.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html#API_CreateAuthorizer_RequestSyntax and the neighbouring API pages.
 
 func (s *Server) registerAuthorizerRoutes(rt *route.Router) {
 	rt.HandleFunc("/authorizers", s.handleListAuthorizers, http.MethodGet)
@@ -27,40 +29,6 @@ func (s *Server) registerAuthorizerRoutes(rt *route.Router) {
 	rt.HandleFunc("/default-authorizer", s.handleSetDefaultAuthorizer, http.MethodPost)
 	rt.HandleFunc("/default-authorizer", s.handleDescribeDefaultAuthorizer, http.MethodGet)
 	rt.HandleFunc("/default-authorizer", s.handleClearDefaultAuthorizer, http.MethodDelete)
-}
-
-// Authorizers returns the custom authorizers, to create them from Go.
-func (s *Server) Authorizers() *Authorizers { return &Authorizers{s.authorizers} }
-
-// Authorizers manages the custom authorizers from Go, with the control
-// plane's validation and errors (each error is the API's message).
-type Authorizers struct{ st *authorizerStore }
-
-// Create adds an authorizer (Name, FunctionARN and the token settings;
-// Status defaults to ACTIVE) and returns it with its ARN and dates.
-func (a *Authorizers) Create(in Authorizer) (Authorizer, error) {
-	out, err := a.st.create(&in)
-	if err != nil {
-		return Authorizer{}, err
-	}
-	return *out, nil
-}
-
-// SetDefault makes the named authorizer the account's default.
-func (a *Authorizers) SetDefault(name string) error {
-	if _, err := a.st.setDefault(name); err != nil {
-		return err
-	}
-	return nil
-}
-
-// Describe returns the named authorizer.
-func (a *Authorizers) Describe(name string) (Authorizer, error) {
-	out, err := a.st.get(name)
-	if err != nil {
-		return Authorizer{}, err
-	}
-	return *out, nil
 }
 
 type authorizerBody struct {
@@ -83,13 +51,13 @@ func (s *Server) handleCreateAuthorizer(w http.ResponseWriter, r *http.Request) 
 		writeRegistryError(w, err)
 		return
 	}
-	a := &Authorizer{Name: r.PathValue("authorizerName"), TokenSigningPublicKeys: in.TokenSigningPublicKeys}
+	a := &customauth.Authorizer{Name: r.PathValue("authorizerName"), TokenSigningPublicKeys: in.TokenSigningPublicKeys}
 	setIf(&a.FunctionARN, in.AuthorizerFunctionArn)
 	setIf(&a.TokenKeyName, in.TokenKeyName)
 	setIf(&a.Status, in.Status)
 	setIf(&a.SigningDisabled, in.SigningDisabled)
 	setIf(&a.EnableCachingForHTTP, in.EnableCachingForHttp)
-	out, apiErr := s.authorizers.create(a)
+	out, apiErr := s.authorizers.Create(a)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -111,7 +79,7 @@ type authorizerDescription struct {
 	EnableCachingForHttp   bool              `json:"enableCachingForHttp"`
 }
 
-func describeAuthorizer(a *Authorizer) any {
+func describeAuthorizer(a *customauth.Authorizer) any {
 	return struct {
 		D authorizerDescription `json:"authorizerDescription"`
 	}{authorizerDescription{a.Name, a.ARN, a.FunctionARN, a.TokenKeyName, a.TokenSigningPublicKeys, a.Status,
@@ -119,7 +87,7 @@ func describeAuthorizer(a *Authorizer) any {
 }
 
 func (s *Server) handleDescribeAuthorizer(w http.ResponseWriter, r *http.Request) {
-	a, apiErr := s.authorizers.get(r.PathValue("authorizerName"))
+	a, apiErr := s.authorizers.Get(r.PathValue("authorizerName"))
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -133,7 +101,7 @@ func (s *Server) handleUpdateAuthorizer(w http.ResponseWriter, r *http.Request) 
 		writeRegistryError(w, err)
 		return
 	}
-	a, apiErr := s.authorizers.update(r.PathValue("authorizerName"), authorizerUpdate{
+	a, apiErr := s.authorizers.Update(r.PathValue("authorizerName"), customauth.Update{
 		FunctionARN: in.AuthorizerFunctionArn, TokenKeyName: in.TokenKeyName, Status: in.Status,
 		TokenSigningPublicKeys: in.TokenSigningPublicKeys, EnableCachingForHTTP: in.EnableCachingForHttp,
 	})
@@ -145,7 +113,7 @@ func (s *Server) handleUpdateAuthorizer(w http.ResponseWriter, r *http.Request) 
 }
 
 func (s *Server) handleDeleteAuthorizer(w http.ResponseWriter, r *http.Request) {
-	if apiErr := s.authorizers.remove(r.PathValue("authorizerName")); apiErr != nil {
+	if apiErr := s.authorizers.Delete(r.PathValue("authorizerName")); apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
@@ -153,7 +121,7 @@ func (s *Server) handleDeleteAuthorizer(w http.ResponseWriter, r *http.Request) 
 }
 
 // maxAuthorizerPage is ListAuthorizers' pageSize bound.
-// AWS: API_ListAuthorizers.html (pageSize 1–250).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListAuthorizers.html#API_ListAuthorizers_RequestSyntax (pageSize 1–250).
 const maxAuthorizerPage = 250
 
 func (s *Server) handleListAuthorizers(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +144,7 @@ func (s *Server) handleListAuthorizers(w http.ResponseWriter, r *http.Request) {
 	case size == 0:
 		size = maxAuthorizerPage
 	}
-	list, next, apiErr := s.authorizers.list(status, asc, marker, size)
+	list, next, apiErr := s.authorizers.List(status, asc, marker, size)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -199,11 +167,11 @@ func (s *Server) handleSetDefaultAuthorizer(w http.ResponseWriter, r *http.Reque
 		writeRegistryError(w, err)
 		return
 	}
-	if apiErr := validateAuthorizerName(in.AuthorizerName); apiErr != nil {
+	if apiErr := customauth.ValidateName(in.AuthorizerName); apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	a, apiErr := s.authorizers.setDefault(in.AuthorizerName)
+	a, apiErr := s.authorizers.SetDefault(in.AuthorizerName)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -212,7 +180,7 @@ func (s *Server) handleSetDefaultAuthorizer(w http.ResponseWriter, r *http.Reque
 }
 
 func (s *Server) handleDescribeDefaultAuthorizer(w http.ResponseWriter, _ *http.Request) {
-	a, apiErr := s.authorizers.defaultAuthorizer()
+	a, apiErr := s.authorizers.Default()
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
@@ -221,9 +189,15 @@ func (s *Server) handleDescribeDefaultAuthorizer(w http.ResponseWriter, _ *http.
 }
 
 func (s *Server) handleClearDefaultAuthorizer(w http.ResponseWriter, _ *http.Request) {
-	if apiErr := s.authorizers.clearDefault(); apiErr != nil {
+	if apiErr := s.authorizers.ClearDefault(); apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
 	awsrest.WriteJSON(w, requestID(w), struct{}{})
+}
+
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }

@@ -4,17 +4,17 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
-	"github.com/iotemu/iotemu/policy"
+	"github.com/iotemu/iotemu/internal/customauth"
 )
 
 // TestInvokeAuthorizer runs an authorizer's function with a test token and
-// contexts, and returns its validated answer (policy documents as
-// strings). The authorizer may be INACTIVE, and a token whose signature
-// does not verify is an InvalidRequestException: both UNCONFIRMED
-// (docs/compatibility.md). AWS: API_TestInvokeAuthorizer.html.
+// contexts (customauth.Service.TestInvoke), and returns its validated
+// answer (policy documents as strings). The authorizer may be INACTIVE,
+// and a token whose signature does not verify is an
+// InvalidRequestException: both UNCONFIRMED (docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TestInvokeAuthorizer.html#API_TestInvokeAuthorizer_RequestSyntax
 
 type testInvokeBody struct {
 	Token          string `json:"token"`
@@ -33,36 +33,19 @@ type testInvokeBody struct {
 	} `json:"tlsContext"`
 }
 
-// testInvokeEvent builds the event and the presented token of a test.
-func (in *testInvokeBody) event() (authorizerEvent, authPresented) {
-	var ev authorizerEvent
-	if in.TLSContext != nil {
-		ev.withTLS(in.TLSContext.ServerName)
-	}
+// input is the request as customauth reads it.
+func (in *testInvokeBody) input() customauth.TestInput {
+	out := customauth.TestInput{Token: in.Token, TokenSignature: in.TokenSignature}
 	if h := in.HTTPContext; h != nil {
-		r := &http.Request{Header: http.Header{}, URL: &url.URL{}}
-		for k, v := range h.Headers {
-			r.Header.Set(k, v)
-		}
-		r.URL.RawQuery = trimQuestion(h.QueryString)
-		ev.withHTTP(r)
+		out.HTTP = &customauth.TestHTTP{Headers: h.Headers, QueryString: h.QueryString}
 	}
 	if m := in.MQTTContext; m != nil {
-		username := ""
-		if m.Username != nil {
-			username = *m.Username
-		}
-		ev.withMQTT(username, m.Password, m.Password != nil, m.ClientID)
+		out.MQTT = &customauth.TestMQTT{Username: m.Username, Password: m.Password, ClientID: m.ClientID}
 	}
-	p := authPresented{signature: in.TokenSignature, token: func(string) (string, bool) { return in.Token, in.Token != "" }}
-	return ev, p
-}
-
-func trimQuestion(s string) string {
-	if len(s) > 0 && s[0] == '?' {
-		return s[1:]
+	if t := in.TLSContext; t != nil {
+		out.TLS = &customauth.TestTLS{ServerName: t.ServerName}
 	}
-	return s
+	return out
 }
 
 func (s *Server) handleTestInvokeAuthorizer(w http.ResponseWriter, r *http.Request) {
@@ -71,20 +54,16 @@ func (s *Server) handleTestInvokeAuthorizer(w http.ResponseWriter, r *http.Reque
 		writeRegistryError(w, err)
 		return
 	}
-	a, apiErr := s.authorizers.get(r.PathValue("authorizerName"))
+	a, apiErr := s.authorizers.Get(r.PathValue("authorizerName"))
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	ev, p := in.event()
-	ca, err := s.newCustomAuth(a, p, ev, policy.Parse)
-	if err != nil {
-		writeError(w, invalid("%v", err))
-		return
-	}
-	res, err := ca.invoke(context.WithoutCancel(r.Context()))
+	res, err := s.customAuth.TestInvoke(context.WithoutCancel(r.Context()), a, in.input())
 	switch {
-	case errors.Is(err, errNotAuthenticated):
+	case errors.Is(err, customauth.ErrBadSignature):
+		writeError(w, invalid("%v", err))
+	case errors.Is(err, customauth.ErrNotAuthenticated):
 		awsrest.WriteJSON(w, requestID(w), map[string]any{"isAuthenticated": false})
 	case err != nil:
 		writeError(w, awsrest.Errorf(http.StatusBadRequest, "InvalidResponseException", "%v", err))
@@ -93,12 +72,12 @@ func (s *Server) handleTestInvokeAuthorizer(w http.ResponseWriter, r *http.Reque
 	}
 }
 
-func testInvokeOutput(res *authorizerResult) any {
+func testInvokeOutput(res *customauth.Result) any {
 	return struct {
 		IsAuthenticated          bool     `json:"isAuthenticated"`
 		PrincipalID              string   `json:"principalId"`
 		PolicyDocuments          []string `json:"policyDocuments"`
 		RefreshAfterInSeconds    int64    `json:"refreshAfterInSeconds,omitempty"`
 		DisconnectAfterInSeconds int64    `json:"disconnectAfterInSeconds,omitempty"`
-	}{true, res.principalID, append([]string{}, res.documents...), res.refreshAfter, res.disconnectAfter}
+	}{true, res.PrincipalID, append([]string{}, res.PolicyDocuments...), res.RefreshAfter, res.DisconnectAfter}
 }

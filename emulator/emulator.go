@@ -19,6 +19,7 @@ import (
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/internal/controlplane"
+	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/lambdafn"
 	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"
@@ -50,10 +51,11 @@ type Server struct {
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
 	functions   *lambdafn.Registry
-	invoker     *lambdafn.Invoker // the one way every caller invokes a function (functions.go)
-	authorizers *authorizerStore // custom authorizers (customauth_store.go)
-	authTimers  *customTimers    // custom authorizers' refresh/disconnect deadlines (customauth_timers.go)
-	auth        *authCore        // strict mode's authorisation; nil in permissive mode (auth.go)
+	invoker     *lambdafn.Invoker   // the one way every caller invokes a function (functions.go)
+	authorizers *customauth.Store   // custom authorizers (authorizers.go)
+	customAuth  *customauth.Service // authentication by them (authorizers.go)
+	authTimers  *deadlineTimers     // custom authorizers' refresh/disconnect deadlines (authtimers.go)
+	auth        *authCore           // strict mode's authorisation; nil in permissive mode (authz.go)
 
 	mu      sync.Mutex
 	state   lifecycle

@@ -108,7 +108,7 @@ func (s *Server) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 // Compat.AnonymousPrincipal.
 func (s *Server) principalOf(cl *mqtt.Client) string {
 	if ca := connAuthOf(cl); ca != nil {
-		return ca.id.principal
+		return ca.Identity().Principal
 	}
 	if bc, ok := cl.Net.Conn.(*brokerConn); ok {
 		if cert := bc.peerCertificate(); cert != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/internal/mqttws"
 )
 
@@ -39,7 +40,7 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 	if r.TLS != nil {
 		listener = s.mqttLns[listenerWSS]
 	}
-	var signed *authIdentity
+	var signed *authz.Identity
 	if s.auth != nil {
 		var ok bool
 		if signed, ok = s.auth.upgrade(w, r); !ok {

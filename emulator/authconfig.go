@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/policy"
 )
 
@@ -43,7 +44,8 @@ type Credential struct {
 	SessionToken string
 	// Principal is the principalIdentifier of the identity's connections
 	// and the target its registry policies are attached to (AttachPolicy);
-	// default "<account>/<AccessKeyID>" (AWS's IAM form, broker.md §3.1).
+	// default "<account>/<AccessKeyID>" (AWS's IAM form of
+	// principalIdentifier, life-cycle-events.html#connect-disconnect).
 	Principal string
 	// Policies names registry policies (their default versions, read at
 	// each authorisation) granted to this identity, as an IoT policy
@@ -64,8 +66,8 @@ type AuthCompat struct {
 	// DisconnectOnDeniedV5 ends an MQTT 5 connection whose PUBLISH or
 	// SUBSCRIBE is denied (DISCONNECT 0x87, disconnectReason AUTH_ERROR),
 	// as AWS does for MQTT 3.1.1. By default MQTT 5 clients get PUBACK /
-	// SUBACK 0x87 and keep the connection (broker.md §1.12: "whether the
-	// connection is also closed UNCONFIRMED").
+	// SUBACK 0x87 and keep the connection (UNCONFIRMED whether AWS also
+	// closes it, docs/compatibility.md).
 	DisconnectOnDeniedV5 bool
 	// ConnectFailedForUnknown publishes connect_failed also when the
 	// refused client presented no registered identity (unknown
@@ -76,7 +78,7 @@ type AuthCompat struct {
 	// UnauthorizedStatus401 answers an iot-data request whose signed
 	// identity is denied by its policies with 401 UnauthorizedException
 	// (the model's shape) instead of 403 ForbiddenException "Forbidden"
-	// (observed, broker.md §4.4).
+	// (observed, docs/compatibility.md).
 	UnauthorizedStatus401 bool
 	// UnsignedControlPlane lets unsigned requests call the IoT control
 	// plane (CreateThing…) in strict mode. By default strict mode requires
@@ -113,4 +115,22 @@ func (a AuthConfig) validate() []error {
 		}
 	}
 	return errs
+}
+
+// authzConfig translates the configuration of strict mode for internal/authz.
+func (c Config) authzConfig() authz.Config {
+	a := c.Auth
+	out := authz.Config{Region: c.Region, AccountID: c.AccountID, Now: a.Now, PolicyCompat: a.Compat.PolicyCompat,
+		AnonymousPrincipal:      c.Compat.AnonymousPrincipal,
+		DisconnectOnDeniedV5:    a.Compat.DisconnectOnDeniedV5,
+		ConnectFailedForUnknown: a.Compat.ConnectFailedForUnknown,
+		UnauthorizedStatus401:   a.Compat.UnauthorizedStatus401,
+		UnsignedControlPlane:    a.Compat.UnsignedControlPlane,
+	}
+	for _, cr := range a.Credentials {
+		out.Credentials = append(out.Credentials, authz.Credential{AccessKeyID: cr.AccessKeyID,
+			SecretAccessKey: cr.SecretAccessKey, SessionToken: cr.SessionToken, Principal: cr.Principal,
+			Policies: cr.Policies, PolicyDocuments: cr.PolicyDocuments, AllowAll: cr.AllowAll})
+	}
+	return out
 }

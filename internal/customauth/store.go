@@ -1,4 +1,4 @@
-package emulator
+package customauth
 
 import (
 	"crypto/rsa"
@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -13,14 +14,14 @@ import (
 )
 
 // The custom authorizers of the account and its default authorizer: the
-// resources behind CreateAuthorizer and friends
-// (controlplane_authorizers.go), read by the custom-auth identity source.
-// AWS: config-custom-auth.html; API_CreateAuthorizer.html (broker.md §5.5).
+// resources behind CreateAuthorizer and friends, read by Source.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/config-custom-auth.html#config-custom-auth
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html#API_CreateAuthorizer_RequestSyntax
 
-// Authorizer statuses. AWS: API_AuthorizerDescription.html#status.
+// Authorizer statuses. AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_AuthorizerDescription.html#iot-Type-AuthorizerDescription-status
 const (
-	AuthorizerActive   = "ACTIVE"
-	AuthorizerInactive = "INACTIVE"
+	Active   = "ACTIVE"
+	Inactive = "INACTIVE"
 )
 
 // Authorizer is one custom authorizer as DescribeAuthorizer shows it.
@@ -36,7 +37,7 @@ type Authorizer struct {
 	// SigningDisabled.
 	TokenSigningPublicKeys map[string]string
 	SigningDisabled        bool
-	Status                 string // AuthorizerActive or AuthorizerInactive
+	Status                 string // Active or Inactive
 	EnableCachingForHTTP   bool
 	CreationDate           time.Time
 	LastModifiedDate       time.Time
@@ -52,9 +53,9 @@ func (a *Authorizer) clone() *Authorizer {
 	return &c
 }
 
-// authorizerStore holds the authorizers under one lock; values handed out
-// are copies.
-type authorizerStore struct {
+// Store holds the authorizers under one lock; values handed out are
+// copies.
+type Store struct {
 	now func() time.Time
 	arn func(name string) string
 
@@ -63,19 +64,23 @@ type authorizerStore struct {
 	def   string // the default authorizer's name, "" for none
 }
 
-func newAuthorizerStore(now func() time.Time, arn func(string) string) *authorizerStore {
-	return &authorizerStore{now: now, arn: arn, byKey: map[string]*Authorizer{}}
+// NewStore returns an empty store whose dates come from now and whose
+// ARNs from arn.
+func NewStore(now func() time.Time, arn func(name string) string) *Store {
+	return &Store{now: now, arn: arn, byKey: map[string]*Authorizer{}}
 }
 
-func notFoundAuthorizer(name string) *awsrest.Error {
+func notFound(name string) *awsrest.Error {
 	return awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound, "Authorizer %s does not exist", name)
 }
 
-// create adds a validated authorizer. AWS: API_CreateAuthorizer.html
-// (ResourceAlreadyExistsException 409).
-func (st *authorizerStore) create(a *Authorizer) (*Authorizer, *awsrest.Error) {
+// Create adds a validated authorizer (Status defaults to ACTIVE) and
+// returns it with its ARN and dates; an existing name is a
+// ResourceAlreadyExistsException (409).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateAuthorizer.html#API_CreateAuthorizer_Errors
+func (st *Store) Create(a *Authorizer) (*Authorizer, *awsrest.Error) {
 	if a.Status == "" {
-		a.Status = AuthorizerActive // UNCONFIRMED default (docs/compatibility.md)
+		a.Status = Active // UNCONFIRMED default (docs/compatibility.md)
 	}
 	if err := a.validate(); err != nil {
 		return nil, err
@@ -92,32 +97,33 @@ func (st *authorizerStore) create(a *Authorizer) (*Authorizer, *awsrest.Error) {
 	return a, nil
 }
 
-// get returns a copy of the named authorizer.
-func (st *authorizerStore) get(name string) (*Authorizer, *awsrest.Error) {
+// Get returns a copy of the named authorizer.
+func (st *Store) Get(name string) (*Authorizer, *awsrest.Error) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	a, ok := st.byKey[name]
 	if !ok {
-		return nil, notFoundAuthorizer(name)
+		return nil, notFound(name)
 	}
 	return a.clone(), nil
 }
 
-// authorizerUpdate holds UpdateAuthorizer's optional members.
-type authorizerUpdate struct {
+// Update holds UpdateAuthorizer's optional members (nil: unchanged).
+type Update struct {
 	FunctionARN, TokenKeyName, Status *string
 	TokenSigningPublicKeys            map[string]string
 	EnableCachingForHTTP              *bool
 }
 
-// update applies the present members and validates the result.
-// AWS: API_UpdateAuthorizer.html (signingDisabled cannot be updated).
-func (st *authorizerStore) update(name string, u authorizerUpdate) (*Authorizer, *awsrest.Error) {
+// Update applies the present members and validates the result.
+// signingDisabled cannot be updated.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateAuthorizer.html#API_UpdateAuthorizer_RequestSyntax
+func (st *Store) Update(name string, u Update) (*Authorizer, *awsrest.Error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	cur, ok := st.byKey[name]
 	if !ok {
-		return nil, notFoundAuthorizer(name)
+		return nil, notFound(name)
 	}
 	a := cur.clone()
 	setIf(&a.FunctionARN, u.FunctionARN)
@@ -135,24 +141,25 @@ func (st *authorizerStore) update(name string, u authorizerUpdate) (*Authorizer,
 	return a.clone(), nil
 }
 
+// setIf sets *dst to *v when v is present.
 func setIf[T any](dst *T, v *T) {
 	if v != nil {
 		*dst = *v
 	}
 }
 
-// remove deletes an authorizer. An ACTIVE authorizer or the default one is
+// Delete removes an authorizer. An ACTIVE authorizer or the default one is
 // a DeleteConflictException (409): UNCONFIRMED which conditions AWS names
 // "attached to one or more resources" (docs/compatibility.md).
-// AWS: API_DeleteAuthorizer.html#API_DeleteAuthorizer_Errors.
-func (st *authorizerStore) remove(name string) *awsrest.Error {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteAuthorizer.html#API_DeleteAuthorizer_Errors
+func (st *Store) Delete(name string) *awsrest.Error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	a, ok := st.byKey[name]
 	switch {
 	case !ok:
-		return notFoundAuthorizer(name)
-	case a.Status == AuthorizerActive:
+		return notFound(name)
+	case a.Status == Active:
 		return awsrest.Errorf(http.StatusConflict, "DeleteConflictException",
 			"Authorizer %s is ACTIVE; set its status to INACTIVE before deleting it", name)
 	case st.def == name:
@@ -163,10 +170,11 @@ func (st *authorizerStore) remove(name string) *awsrest.Error {
 	return nil
 }
 
-// list returns the authorizers in name order (descending unless
-// ascending), optionally of one status, from the page marker on.
-// AWS: API_ListAuthorizers.html (isAscendingOrder, marker, pageSize 1–250).
-func (st *authorizerStore) list(status string, ascending bool, marker string, size int) ([]*Authorizer, string, *awsrest.Error) {
+// List returns the authorizers in name order (descending unless
+// ascending), optionally of one status, from the page marker on, and the
+// next page's marker.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListAuthorizers.html#API_ListAuthorizers_RequestSyntax
+func (st *Store) List(status string, ascending bool, marker string, size int) ([]*Authorizer, string, *awsrest.Error) {
 	st.mu.RLock()
 	var all []*Authorizer
 	for _, a := range st.byKey {
@@ -177,9 +185,9 @@ func (st *authorizerStore) list(status string, ascending bool, marker string, si
 	st.mu.RUnlock()
 	slices.SortFunc(all, func(a, b *Authorizer) int {
 		if ascending {
-			return compareStrings(a.Name, b.Name)
+			return strings.Compare(a.Name, b.Name)
 		}
-		return compareStrings(b.Name, a.Name)
+		return strings.Compare(b.Name, a.Name)
 	})
 	start := 0
 	if marker != "" {
@@ -205,26 +213,17 @@ func (st *authorizerStore) list(status string, ascending bool, marker string, si
 	return all[start:end], next, nil
 }
 
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// setDefault makes name the default authorizer. Replacing another default
+// SetDefault makes name the default authorizer. Replacing another default
 // is a ResourceAlreadyExistsException (409): UNCONFIRMED reading of the
 // modelled error (docs/compatibility.md); setting the same one again is a
-// no-op. AWS: API_SetDefaultAuthorizer.html.
-func (st *authorizerStore) setDefault(name string) (*Authorizer, *awsrest.Error) {
+// no-op.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_SetDefaultAuthorizer.html#API_SetDefaultAuthorizer_Errors
+func (st *Store) SetDefault(name string) (*Authorizer, *awsrest.Error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	a, ok := st.byKey[name]
 	if !ok {
-		return nil, notFoundAuthorizer(name)
+		return nil, notFound(name)
 	}
 	if st.def != "" && st.def != name {
 		return nil, awsrest.Errorf(http.StatusConflict, "ResourceAlreadyExistsException",
@@ -234,8 +233,8 @@ func (st *authorizerStore) setDefault(name string) (*Authorizer, *awsrest.Error)
 	return a.clone(), nil
 }
 
-// defaultAuthorizer returns the default authorizer, or ResourceNotFound.
-func (st *authorizerStore) defaultAuthorizer() (*Authorizer, *awsrest.Error) {
+// Default returns the default authorizer, or ResourceNotFound.
+func (st *Store) Default() (*Authorizer, *awsrest.Error) {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	if st.def == "" {
@@ -244,9 +243,9 @@ func (st *authorizerStore) defaultAuthorizer() (*Authorizer, *awsrest.Error) {
 	return st.byKey[st.def].clone(), nil
 }
 
-// clearDefault removes the default; none set is ResourceNotFound.
-// AWS: API_ClearDefaultAuthorizer.html.
-func (st *authorizerStore) clearDefault() *awsrest.Error {
+// ClearDefault removes the default; none set is ResourceNotFound.
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ClearDefaultAuthorizer.html#API_ClearDefaultAuthorizer_Errors
+func (st *Store) ClearDefault() *awsrest.Error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.def == "" {
@@ -254,20 +253,4 @@ func (st *authorizerStore) clearDefault() *awsrest.Error {
 	}
 	st.def = ""
 	return nil
-}
-
-// newAuthorizers creates the empty authorizer store and, in strict mode,
-// puts the custom authorizer first among the identity sources (after newAuth).
-func (s *Server) newAuthorizers() {
-	now := s.cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	s.authorizers = newAuthorizerStore(now, func(name string) string {
-		return "arn:aws:iot:" + s.cfg.Region + ":" + s.cfg.AccountID + ":authorizer/" + name
-	})
-	s.authTimers = newCustomTimers(s)
-	if s.auth != nil {
-		s.auth.prependSource(customAuthSource{s})
-	}
 }

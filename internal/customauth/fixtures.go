@@ -1,4 +1,4 @@
-package emulator
+package customauth
 
 import (
 	"fmt"
@@ -6,20 +6,20 @@ import (
 	"github.com/iotemu/iotemu/fixtures"
 )
 
-// applyAuthorizerFixtures creates the fixtures' custom authorizers (as
+// ApplyFixtures creates the fixtures' custom authorizers (as
 // CreateAuthorizer would) and sets the default one.
-func (s *Server) applyAuthorizerFixtures(as []fixtures.Authorizer) []error {
+func ApplyFixtures(st *Store, as []fixtures.Authorizer) []error {
 	var errs []error
 	for i, fa := range as {
 		a := &Authorizer{Name: fa.Name, FunctionARN: fa.AuthorizerFunctionArn, TokenKeyName: fa.TokenKeyName,
 			TokenSigningPublicKeys: fa.TokenSigningPublicKeys, SigningDisabled: fa.SigningDisabled, Status: fa.Status,
 			EnableCachingForHTTP: fa.EnableCachingForHTTP}
-		if _, err := s.authorizers.create(a); err != nil {
+		if _, err := st.Create(a); err != nil {
 			errs = append(errs, fmt.Errorf("authorizers[%d] (%s): %w", i, fa.Name, err))
 			continue
 		}
 		if fa.Default {
-			if _, err := s.authorizers.setDefault(fa.Name); err != nil {
+			if _, err := st.SetDefault(fa.Name); err != nil {
 				errs = append(errs, fmt.Errorf("authorizers[%d] (%s): %w", i, fa.Name, err))
 			}
 		}

@@ -1,4 +1,4 @@
-package emulator
+package customauth
 
 import (
 	"encoding/base64"
@@ -6,19 +6,18 @@ import (
 	"strings"
 )
 
-// authorizerEvent is the event a custom authorizer's Lambda function
-// receives; fields that do not apply to the transport are omitted.
-// AWS: config-custom-auth.html "Defining your Lambda function" (broker.md
-// §5.5 "Lambda event").
-type authorizerEvent struct {
-	Token              string              `json:"token,omitempty"`
-	SignatureVerified  bool                `json:"signatureVerified"`
-	Protocols          []string            `json:"protocols"`
-	ProtocolData       eventProtocolData   `json:"protocolData"`
-	ConnectionMetadata eventConnectionMeta `json:"connectionMetadata"`
+// event is the event a custom authorizer's Lambda function receives;
+// fields that do not apply to the transport are omitted.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-lambda.html#custom-auth-lambda
+type event struct {
+	Token              string         `json:"token,omitempty"`
+	SignatureVerified  bool           `json:"signatureVerified"`
+	Protocols          []string       `json:"protocols"`
+	ProtocolData       protocolData   `json:"protocolData"`
+	ConnectionMetadata connectionMeta `json:"connectionMetadata"`
 }
 
-type eventProtocolData struct {
+type protocolData struct {
 	TLS  *eventTLS  `json:"tls,omitempty"`
 	HTTP *eventHTTP `json:"http,omitempty"`
 	MQTT *eventMQTT `json:"mqtt,omitempty"`
@@ -41,11 +40,11 @@ type eventMQTT struct {
 	ClientID string `json:"clientId,omitempty"`
 }
 
-type eventConnectionMeta struct {
+type connectionMeta struct {
 	ID string `json:"id"`
 }
 
-// Protocol names of the event. AWS: config-custom-auth.html.
+// Protocol names of the event.
 const (
 	protoTLS  = "tls"
 	protoHTTP = "http"
@@ -54,30 +53,33 @@ const (
 
 // withTLS adds the TLS data of a connection (sni: the server name the
 // client asked for; "" when it sent none).
-func (e *authorizerEvent) withTLS(sni string) {
+func (e *event) withTLS(sni string) {
 	e.Protocols = append(e.Protocols, protoTLS)
 	e.ProtocolData.TLS = &eventTLS{ServerName: sni}
 }
 
-// withHTTP adds an HTTP request's headers and query string. Header names
-// are lower-cased (UNCONFIRMED: AWS's case is not documented); repeated
-// headers are joined with ",". queryString keeps AWS's leading "?".
-func (e *authorizerEvent) withHTTP(r *http.Request) {
+// withHTTP adds an HTTP request's headers and query string.
+func (e *event) withHTTP(r *http.Request) { e.withHeaders(r.Header, r.URL.RawQuery) }
+
+// withHeaders adds headers and a raw query. Header names are lower-cased
+// (UNCONFIRMED: AWS's case is not documented); repeated headers are joined
+// with ",". queryString keeps AWS's leading "?".
+func (e *event) withHeaders(header http.Header, rawQuery string) {
 	e.Protocols = append(e.Protocols, protoHTTP)
-	h := make(map[string]string, len(r.Header))
-	for k, vs := range r.Header {
+	h := make(map[string]string, len(header))
+	for k, vs := range header {
 		h[strings.ToLower(k)] = strings.Join(vs, ",")
 	}
 	qs := ""
-	if r.URL.RawQuery != "" {
-		qs = "?" + r.URL.RawQuery
+	if rawQuery != "" {
+		qs = "?" + rawQuery
 	}
 	e.ProtocolData.HTTP = &eventHTTP{Headers: h, QueryString: qs}
 }
 
 // withMQTT adds the CONNECT's user name (as received, query string
 // included: UNCONFIRMED), base64 password and client ID.
-func (e *authorizerEvent) withMQTT(username string, password []byte, hasPassword bool, clientID string) {
+func (e *event) withMQTT(username string, password []byte, hasPassword bool, clientID string) {
 	e.Protocols = append(e.Protocols, protoMQTT)
 	m := &eventMQTT{Username: username, ClientID: clientID}
 	if hasPassword {

@@ -1,4 +1,4 @@
-package emulator
+package customauth
 
 import (
 	"net/http"
@@ -6,21 +6,23 @@ import (
 	"strings"
 )
 
-// What a device presents to a custom authorizer, per transport.
-// AWS: custom-auth.html "Connecting to AWS IoT Core by using custom
-// authentication" (broker.md §5.5): the authorizer name, the token under
-// the authorizer's token key name and its signature travel as HTTP headers
-// or query parameters (HTTP publish, WebSocket upgrade) or as a query
-// string appended to the MQTT CONNECT user name.
+// What a device presents to a custom authorizer, per transport: the
+// authorizer name, the token under the authorizer's token key name and its
+// signature travel as HTTP headers or query parameters (HTTP publish,
+// WebSocket upgrade) or as a query string appended to the MQTT CONNECT
+// user name.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth.html#custom-auth-http
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth.html#custom-auth-mqtt
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth.html#custom-auth-websockets
 
-// Keys of the custom-auth parameters. AWS: custom-auth.html.
+// Keys of the custom-auth parameters.
 const (
-	authorizerNameKey      = "x-amz-customauthorizer-name"
-	authorizerSignatureKey = "x-amz-customauthorizer-signature"
+	nameKey      = "x-amz-customauthorizer-name"
+	signatureKey = "x-amz-customauthorizer-signature"
 )
 
-// authPresented is what a request carries for a custom authorizer.
-type authPresented struct {
+// presented is what a request carries for a custom authorizer.
+type presented struct {
 	name      string // x-amz-customauthorizer-name; "" means the default authorizer
 	signature string // x-amz-customauthorizer-signature (base64), "" if absent
 	// token returns the value under the authorizer's token key name.
@@ -28,13 +30,12 @@ type authPresented struct {
 }
 
 // named reports whether the request names an authorizer.
-func (p authPresented) named() bool { return p.name != "" }
+func (p presented) named() bool { return p.name != "" }
 
 // splitUsername splits an MQTT user name into its base and the query
 // after the first "?". Keys AWS does not define (the device SDKs' metrics,
 // "SDK=Go&Version=1") are kept and ignored; a malformed pair is skipped.
-// AWS: broker.md §5.5 ("the emulator must parse username as
-// base[?k=v&...] and tolerate extra keys"), [JSV1].
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth.html#custom-auth-mqtt
 func splitUsername(username string) (base string, q url.Values) {
 	base, raw, found := strings.Cut(username, "?")
 	q = url.Values{}
@@ -55,13 +56,13 @@ func splitUsername(username string) (base string, q url.Values) {
 
 // presentedInUsername reads the custom-auth parameters of an MQTT user
 // name. A signature whose "+" arrived unencoded (decoded as a space) is
-// repaired: base64 has no spaces. AWS asks for URL-encoded values
-// ("the signature should be URL encoded", custom-auth.html).
-func presentedInUsername(username string) authPresented {
+// repaired: base64 has no spaces. AWS asks for URL-encoded values ("the
+// signature should be URL encoded").
+func presentedInUsername(username string) presented {
 	_, q := splitUsername(username)
-	return authPresented{
-		name:      q.Get(authorizerNameKey),
-		signature: strings.ReplaceAll(q.Get(authorizerSignatureKey), " ", "+"),
+	return presented{
+		name:      q.Get(nameKey),
+		signature: strings.ReplaceAll(q.Get(signatureKey), " ", "+"),
 		token: func(key string) (string, bool) {
 			if !q.Has(key) {
 				return "", false
@@ -73,8 +74,7 @@ func presentedInUsername(username string) authPresented {
 
 // presentedInHTTP reads the custom-auth parameters of an HTTP request
 // (HTTP publish, WebSocket upgrade): headers first, then the query.
-// AWS: custom-auth.html "HTTPS" and "MQTT over WebSocket" (broker.md §5.5).
-func presentedInHTTP(r *http.Request) authPresented {
+func presentedInHTTP(r *http.Request) presented {
 	q := r.URL.Query()
 	get := func(key string) (string, bool) {
 		if vs := r.Header.Values(key); len(vs) > 0 {
@@ -85,9 +85,9 @@ func presentedInHTTP(r *http.Request) authPresented {
 		}
 		return "", false
 	}
-	name, _ := get(authorizerNameKey)
-	sig, _ := get(authorizerSignatureKey)
-	return authPresented{name: name, signature: strings.ReplaceAll(sig, " ", "+"), token: get}
+	name, _ := get(nameKey)
+	sig, _ := get(signatureKey)
+	return presented{name: name, signature: strings.ReplaceAll(sig, " ", "+"), token: get}
 }
 
 // hasSigV4 reports whether an HTTP request is SigV4-signed (header or

@@ -1,4 +1,4 @@
-package emulator
+package customauth
 
 import (
 	"crypto"
@@ -16,13 +16,14 @@ import (
 	"github.com/iotemu/iotemu/policy"
 )
 
-// TestSplitUsername: broker.md §8 line 23, the user name as base?query
-// with URL-encoded values and the device SDKs' metric keys tolerated.
+// TestSplitUsername: the user name as base?query with URL-encoded values
+// and the device SDKs' metric keys tolerated.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth.html#custom-auth-mqtt
 func TestSplitUsername(t *testing.T) {
 	sig := "ab+c/d=="
 	u := "u?x-amz-customauthorizer-name=A&SDK=Go&Version=1&x-amz-customauthorizer-signature=" + url.QueryEscape(sig) + "&token=t%26k"
 	base, q := splitUsername(u)
-	if base != "u" || q.Get(authorizerNameKey) != "A" || q.Get("SDK") != "Go" || q.Get("token") != "t&k" || q.Get(authorizerSignatureKey) != sig {
+	if base != "u" || q.Get(nameKey) != "A" || q.Get("SDK") != "Go" || q.Get("token") != "t&k" || q.Get(signatureKey) != sig {
 		t.Fatalf("got %q %v", base, q)
 	}
 	p := presentedInUsername("u?x-amz-customauthorizer-signature=ab+c/d==&x-amz-customauthorizer-name=A&bad=%zz&token=x")
@@ -67,7 +68,7 @@ func TestVerifyTokenSignature(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ token, sig string }{{"other", sig}, {"tok", ""}, {"tok", "!!"}, {"tok", base64.StdEncoding.EncodeToString([]byte("x"))}} {
-		if err := verifyTokenSignature(keys, tc.token, tc.sig); !errors.Is(err, errBadSignature) {
+		if err := verifyTokenSignature(keys, tc.token, tc.sig); !errors.Is(err, ErrBadSignature) {
 			t.Errorf("%q/%q: got %v", tc.token, tc.sig, err)
 		}
 	}
@@ -75,12 +76,13 @@ func TestVerifyTokenSignature(t *testing.T) {
 
 const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}`
 
-// TestParseAuthorizerResponse: the response rules of broker.md §5.5.
+// TestParseAuthorizerResponse: the response rules.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-lambda.html#custom-auth-lambda
 func TestParseAuthorizerResponse(t *testing.T) {
 	ok := `{"isAuthenticated":true,"principalId":"dev1","policyDocuments":[` + allowAll + `,` + strconvQuote(allowAll) +
 		`],"disconnectAfterInSeconds":300,"refreshAfterInSeconds":86400}`
-	res, err := parseAuthorizerResponse([]byte(ok), policy.Parse)
-	if err != nil || res.principalID != "dev1" || len(res.policies) != 2 || res.disconnectAfter != 300 || res.refreshAfter != 86400 {
+	res, err := parseResponse([]byte(ok), policy.Parse)
+	if err != nil || res.PrincipalID != "dev1" || len(res.policies) != 2 || res.DisconnectAfter != 300 || res.RefreshAfter != 86400 {
 		t.Fatalf("got %+v %v", res, err)
 	}
 	tooMany := `{"isAuthenticated":true,"principalId":"p","policyDocuments":[` + strings.Repeat(allowAll+",", 10) + allowAll + `]}`
@@ -97,11 +99,11 @@ func TestParseAuthorizerResponse(t *testing.T) {
 		"disconnect < 300": `{"isAuthenticated":true,"principalId":"p","disconnectAfterInSeconds":299}`,
 		"refresh > 86400":  `{"isAuthenticated":true,"principalId":"p","refreshAfterInSeconds":86401}`,
 	} {
-		if _, err := parseAuthorizerResponse([]byte(body), policy.Parse); !errors.Is(err, errMalformedResponse) {
+		if _, err := parseResponse([]byte(body), policy.Parse); !errors.Is(err, ErrMalformedResponse) {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}
-	if _, err := parseAuthorizerResponse([]byte(`{"isAuthenticated":false}`), policy.Parse); !errors.Is(err, errNotAuthenticated) {
+	if _, err := parseResponse([]byte(`{"isAuthenticated":false}`), policy.Parse); !errors.Is(err, ErrNotAuthenticated) {
 		t.Errorf("isAuthenticated false: got %v", err)
 	}
 }
@@ -113,7 +115,7 @@ func strconvQuote(s string) string {
 
 // TestAuthorizerEventShape: the event JSON of an MQTT over TLS CONNECT.
 func TestAuthorizerEventShape(t *testing.T) {
-	var ev authorizerEvent
+	var ev event
 	ev.Token, ev.SignatureVerified = "aToken", true
 	ev.withTLS("example.com")
 	ev.withMQTT("u?x-amz-customauthorizer-name=A", []byte("pw"), true, "c1")
@@ -124,7 +126,7 @@ func TestAuthorizerEventShape(t *testing.T) {
 	if string(b) != want {
 		t.Fatalf("got  %s\nwant %s", b, want)
 	}
-	var h authorizerEvent
+	var h event
 	r := httptest.NewRequest("POST", "/topics/t?qos=1", nil)
 	r.Header.Set("X-Token", "v")
 	h.withHTTP(r)

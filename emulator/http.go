@@ -35,7 +35,6 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
 	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
 	s.control.Register(rt)
-	s.registerAuthorizerRoutes(rt)
 	return withRequestID(s.withAuth(rt))
 }
 

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/registry"
 )
@@ -23,6 +24,10 @@ type Config struct {
 	// Rules and Actions serve the topic rule operations.
 	Rules   RuleEngine
 	Actions ActionParser
+	// Authorizers and AuthorizerTester serve the custom authorizer
+	// operations; with a nil store they are not served.
+	Authorizers      *customauth.Store
+	AuthorizerTester AuthorizerTester
 	// Endpoints answers DescribeEndpoint.
 	Endpoints Endpoints
 	// CACertPEM is the emulator's CA, written as ca.pem next to the
@@ -78,6 +83,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerAttachments(rt)
 	c.registerEndpoint(rt)
 	c.registerTopicRules(rt)
+	c.registerAuthorizers(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

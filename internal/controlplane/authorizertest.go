@@ -1,4 +1,4 @@
-package emulator
+package controlplane
 
 import (
 	"context"
@@ -16,7 +16,15 @@ import (
 // InvalidRequestException: both UNCONFIRMED (docs/compatibility.md).
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TestInvokeAuthorizer.html#API_TestInvokeAuthorizer_RequestSyntax
 
+// AuthorizerTester runs TestInvokeAuthorizer (customauth.Service).
+type AuthorizerTester interface {
+	TestInvoke(ctx context.Context, a *customauth.Authorizer, in customauth.TestInput) (*customauth.Result, error)
+}
+
+var _ AuthorizerTester = (*customauth.Service)(nil)
+
 type testInvokeBody struct {
+	name           string
 	Token          string `json:"token"`
 	TokenSignature string `json:"tokenSignature"`
 	HTTPContext    *struct {
@@ -31,6 +39,13 @@ type testInvokeBody struct {
 	TLSContext *struct {
 		ServerName string `json:"serverName"`
 	} `json:"tlsContext"`
+}
+
+func decodeTestInvoke(r *http.Request) (testInvokeBody, error) {
+	var in testInvokeBody
+	err := readJSON(r, &in)
+	in.name = r.PathValue("authorizerName")
+	return in, err
 }
 
 // input is the request as customauth reads it.
@@ -48,36 +63,35 @@ func (in *testInvokeBody) input() customauth.TestInput {
 	return out
 }
 
-func (s *Server) handleTestInvokeAuthorizer(w http.ResponseWriter, r *http.Request) {
-	var in testInvokeBody
-	if err := readJSON(r, &in); err != nil {
-		writeRegistryError(w, err)
-		return
-	}
-	a, apiErr := s.authorizers.Get(r.PathValue("authorizerName"))
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
-	res, err := s.customAuth.TestInvoke(context.WithoutCancel(r.Context()), a, in.input())
-	switch {
-	case errors.Is(err, customauth.ErrBadSignature):
-		writeError(w, invalid("%v", err))
-	case errors.Is(err, customauth.ErrNotAuthenticated):
-		awsrest.WriteJSON(w, requestID(w), map[string]any{"isAuthenticated": false})
-	case err != nil:
-		writeError(w, awsrest.Errorf(http.StatusBadRequest, "InvalidResponseException", "%v", err))
-	default:
-		awsrest.WriteJSON(w, requestID(w), testInvokeOutput(res))
-	}
+// testInvokeOutput is TestInvokeAuthorizer's output for an authenticated
+// token; a refused one is {"isAuthenticated":false} alone (notAuthenticated).
+type testInvokeOutput struct {
+	IsAuthenticated          bool     `json:"isAuthenticated"`
+	PrincipalID              string   `json:"principalId"`
+	PolicyDocuments          []string `json:"policyDocuments"`
+	RefreshAfterInSeconds    int64    `json:"refreshAfterInSeconds,omitempty"`
+	DisconnectAfterInSeconds int64    `json:"disconnectAfterInSeconds,omitempty"`
 }
 
-func testInvokeOutput(res *customauth.Result) any {
-	return struct {
-		IsAuthenticated          bool     `json:"isAuthenticated"`
-		PrincipalID              string   `json:"principalId"`
-		PolicyDocuments          []string `json:"policyDocuments"`
-		RefreshAfterInSeconds    int64    `json:"refreshAfterInSeconds,omitempty"`
-		DisconnectAfterInSeconds int64    `json:"disconnectAfterInSeconds,omitempty"`
-	}{true, res.PrincipalID, append([]string{}, res.PolicyDocuments...), res.RefreshAfter, res.DisconnectAfter}
+type notAuthenticated struct {
+	IsAuthenticated bool `json:"isAuthenticated"`
+}
+
+func (c *ControlPlane) testInvokeAuthorizer(ctx context.Context, in testInvokeBody) (any, error) {
+	a, apiErr := c.cfg.Authorizers.Get(in.name)
+	if apiErr != nil {
+		return nil, apiErr
+	}
+	// The function runs to its own 5 s timeout even if the caller gives up,
+	// as a Lambda invocation would.
+	res, err := c.cfg.AuthorizerTester.TestInvoke(context.WithoutCancel(ctx), a, in.input())
+	switch {
+	case errors.Is(err, customauth.ErrBadSignature):
+		return nil, awsrest.Invalid("%v", err)
+	case errors.Is(err, customauth.ErrNotAuthenticated):
+		return notAuthenticated{}, nil
+	case err != nil:
+		return nil, awsrest.Errorf(http.StatusBadRequest, "InvalidResponseException", "%v", err)
+	}
+	return testInvokeOutput{true, res.PrincipalID, append([]string{}, res.PolicyDocuments...), res.RefreshAfter, res.DisconnectAfter}, nil
 }

@@ -73,8 +73,7 @@ func (s *Service) HandleMQTT(ctx context.Context, clientID, topic string, payloa
 	b := s.begin()
 	reply := s.dispatch(t, req, b)
 	reply.clientID, reply.topic = clientID, topic+"/"+reply.topic
-	b.msgs = append([]outMsg{reply}, b.msgs...)
-	msgs := b.finish()
+	msgs := append([]outMsg{reply}, b.finish()...)
 	s.mu.Unlock()
 	s.flush(ctx, msgs)
 	return nil

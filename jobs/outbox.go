@@ -52,13 +52,15 @@ func jsonRender(v any) func(context.Context) ([]byte, error) {
 	return func(context.Context) ([]byte, error) { return json.Marshal(v) }
 }
 
-// finish appends the notifications of every touched thing whose pending
-// list changed and returns all messages. The caller holds the lock.
+// finish returns the notifications of every touched thing whose pending
+// list changed, then the other messages (events). The caller holds the
+// lock.
 func (b *batch) finish() []outMsg {
+	var out []outMsg
 	for _, thing := range b.order {
-		b.msgs = append(b.msgs, b.s.notifications(thing, b.before[thing], b.now)...)
+		out = append(out, b.s.notifications(thing, b.before[thing], b.now)...)
 	}
-	return b.msgs
+	return append(out, b.msgs...)
 }
 
 // flush publishes msgs; the caller must not hold the lock. Publishing

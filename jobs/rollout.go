@@ -81,6 +81,7 @@ func (s *Service) release(j *job, b *batch) {
 	for r.perMinute > 0 && !b.now.Before(r.windowStart.Add(time.Minute)) {
 		r.windowStart = r.windowStart.Add(time.Minute)
 		r.inWindow = 0
+		s.increaseRate(j)
 	}
 	for len(j.pending) > 0 && j.status == JobInProgress {
 		if r.perMinute > 0 && float64(r.inWindow) >= math.Floor(r.perMinute) {
@@ -91,12 +92,11 @@ func (s *Service) release(j *job, b *batch) {
 		b.touch(thing)
 		s.addExecution(j, thing, b.now, 0)
 		r.inWindow++
-		s.increaseRate(j)
 	}
 }
 
-// increaseRate applies an exponential rollout's increment when its
-// criterion is met.
+// increaseRate applies an exponential rollout's increment, from the next
+// minute on, when its criterion was met during the last one.
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_RateIncreaseCriteria.html#API_RateIncreaseCriteria_Contents
 func (s *Service) increaseRate(j *job) {
 	if j.rollout == nil || j.rollout.ExponentialRate == nil {

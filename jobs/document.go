@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -71,7 +72,11 @@ func (s *Service) substitute(ctx context.Context, ref *docRef) (string, error) {
 
 // jsonEscape escapes s for use inside a JSON string literal.
 func jsonEscape(s string) string {
-	b, _ := json.Marshal(s)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s) // a string always encodes
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	return string(b[1 : len(b)-1])
 }
 

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -49,7 +50,18 @@ func (b *batch) add(clientID, topic string, v any) {
 
 // jsonRender returns a render function encoding v.
 func jsonRender(v any) func(context.Context) ([]byte, error) {
-	return func(context.Context) ([]byte, error) { return json.Marshal(v) }
+	return func(context.Context) ([]byte, error) { return encodeJSON(v) }
+}
+
+// encodeJSON encodes v without HTML escaping and without a final newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // finish returns the notifications of every touched thing whose pending

@@ -49,7 +49,11 @@ func JobsPrefix(thing string) string { return "$aws/things/" + thing + "/jobs" }
 
 // IsRequest reports whether t is a topic devices publish requests to.
 func (t Topic) IsRequest() bool {
-	return t.Suffix == "" && t.Op != OpNotify && t.Op != OpNotifyNext
+	switch t.Op {
+	case OpGetPending, OpStartNext, OpDescribe, OpUpdate:
+		return t.Suffix == ""
+	}
+	return false
 }
 
 // String returns the topic name.

@@ -52,9 +52,6 @@ type Limits struct {
 	// Default 100 (AssociateTargetsWithJob: "total ... no more than 100").
 	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_AssociateTargetsWithJob.html#API_AssociateTargetsWithJob_RequestSyntax
 	MaxTargets int
-	// MaxConcurrentDeletions bounds jobs in DELETION_IN_PROGRESS. Default 10.
-	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_DeleteJob.html#API_DeleteJob_RequestSyntax
-	MaxConcurrentDeletions int
 	// MaxPendingInNotify bounds the executions listed in jobs/notify. Default 10.
 	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jobs-comm-notifications.html#jobs-comm-notifications-types
 	MaxPendingInNotify int
@@ -81,7 +78,6 @@ func (cfg Config) withDefaults() Config {
 	l := &cfg.Limits
 	setDefault(&l.MaxDocumentBytes, 32768)
 	setDefault(&l.MaxTargets, 100)
-	setDefault(&l.MaxConcurrentDeletions, 10)
 	setDefault(&l.MaxPendingInNotify, 10)
 	setDefault(&l.MaxMQTTPayloadBytes, 128*1024)
 	return cfg

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 )
 
@@ -123,28 +124,69 @@ func (s *Service) ThingAddedToGroup(ctx context.Context, thingName, groupARN str
 
 // ThingRemovedFromGroup tells the Service that a thing left a thing group.
 // Its pending execution of every CONTINUOUS job that targets the group
-// (and not the thing itself) becomes REMOVED; SNAPSHOT jobs keep theirs
-// (UNCONFIRMED U10). stillTargeted lets the root say the thing is still
-// in another target group of the job; nil means it is not.
+// becomes REMOVED, unless the job also targets the thing itself or another
+// group that still holds it (asked through Targets); SNAPSHOT jobs keep
+// theirs (UNCONFIRMED U10).
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-jobs-lifecycle.html#iot-job-execution-states
-func (s *Service) ThingRemovedFromGroup(ctx context.Context, thingName, groupARN string, stillTargeted func(jobTargets []string) bool) error {
+func (s *Service) ThingRemovedFromGroup(ctx context.Context, thingName, groupARN string) error {
+	if err := s.lock(); err != nil {
+		return err
+	}
+	candidates := map[string][]string{} // job ID -> its targets
+	for _, j := range s.jobsTargeting(groupARN) {
+		if j.targetSelection == TargetContinuous && !slices.Contains(j.targets, s.thingARN(thingName)) {
+			candidates[j.id] = slices.Clone(j.targets)
+		}
+	}
+	s.mu.Unlock()
+	var drop []string
+	for id, targets := range candidates {
+		still, err := s.stillTargeted(ctx, thingName, groupARN, targets)
+		if err != nil {
+			return err
+		}
+		if !still {
+			drop = append(drop, id)
+		}
+	}
 	if err := s.lock(); err != nil {
 		return err
 	}
 	b := s.begin()
-	for _, j := range s.jobsTargeting(groupARN) {
-		if j.targetSelection != TargetContinuous || slices.Contains(j.targets, s.thingARN(thingName)) {
-			continue
+	for _, id := range drop {
+		if j := s.jobs[id]; j != nil {
+			s.remove(j, thingName, b)
 		}
-		if stillTargeted != nil && stillTargeted(slices.Clone(j.targets)) {
-			continue
-		}
-		s.remove(j, thingName, b)
 	}
 	msgs := b.finish()
 	s.mu.Unlock()
 	s.flush(ctx, msgs)
 	return nil
+}
+
+// stillTargeted reports whether a target group other than left still
+// holds the thing. The caller must not hold the lock.
+func (s *Service) stillTargeted(ctx context.Context, thing, left string, targets []string) (bool, error) {
+	if s.cfg.Targets == nil {
+		return false, nil
+	}
+	parsed, _ := s.parseTargets(targets)
+	for _, t := range parsed {
+		if !t.group || t.arn == left {
+			continue
+		}
+		names, err := s.cfg.Targets.ThingsInGroup(ctx, t.arn)
+		if isGroupNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return false, fmt.Errorf("resolve thing group %s: %w", t.arn, err)
+		}
+		if slices.Contains(names, thing) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // ThingDeleted tells the Service that a thing was deleted: each of its

@@ -21,7 +21,9 @@ const (
 )
 
 func thingARN(name string) string { return "arn:aws:iot:" + region + ":" + account + ":thing/" + name }
-func groupARN(name string) string { return "arn:aws:iot:" + region + ":" + account + ":thinggroup/" + name }
+func groupARN(name string) string {
+	return "arn:aws:iot:" + region + ":" + account + ":thinggroup/" + name
+}
 
 // message is one recorded publish; Client is set for PublishTo.
 type message struct {

@@ -81,7 +81,9 @@ func TestRemovedFromOneOfTwoGroups(t *testing.T) {
 	g1, g2 := groupARN("g1"), groupARN("g2")
 	e.targets.groups[g1] = []string{"thing1"}
 	e.targets.groups[g2] = []string{"thing1"}
-	e.createJob(t, "cont", func(in *jobs.CreateJobInput) { in.Targets, in.TargetSelection = []string{g1, g2}, jobs.TargetContinuous })
+	e.createJob(t, "cont", func(in *jobs.CreateJobInput) {
+		in.Targets, in.TargetSelection = []string{g1, g2}, jobs.TargetContinuous
+	})
 	e.targets.groups[g1] = nil
 	_ = e.svc.ThingRemovedFromGroup(ctx, "thing1", g1)
 	if x, _ := e.svc.DescribeJobExecution(ctx, "cont", "thing1", 0); x.Execution.Status != jobs.ExecQueued {

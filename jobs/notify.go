@@ -61,7 +61,7 @@ func (s *Service) view(thing string) pendingView {
 
 // notifyDoc is the jobs/notify payload (JobExecutionsChanged).
 type notifyDoc struct {
-	Timestamp int64                            `json:"timestamp"`
+	Timestamp int64                               `json:"timestamp"`
 	Jobs      map[string][]DeviceExecutionSummary `json:"jobs"`
 }
 

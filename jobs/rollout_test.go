@@ -107,4 +107,3 @@ func TestAbort(t *testing.T) {
 		t.Errorf("counts: %+v", d)
 	}
 }
-

@@ -31,9 +31,9 @@ type Term struct {
 
 // Range is `field:[lo TO hi]`; an open bound (`*`) has Open set.
 type Range struct {
-	Field            string
-	Lo, Hi           Bound
-	LoIncl, HiIncl   bool
+	Field          string
+	Lo, Hi         Bound
+	LoIncl, HiIncl bool
 }
 
 // Bound is one end of a range.

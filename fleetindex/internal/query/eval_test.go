@@ -5,14 +5,14 @@ import "testing"
 // TestEval runs terms against a document and checks each AWS rule.
 func TestEval(t *testing.T) {
 	doc := MapDoc{
-		"thingName":             {String("myThing")},
-		"attributes.temp":       {Auto("70")},
-		"attributes.serial":     {Auto("abce")},
-		"attributes.word":       {Auto("infinite")},
-		"attributes.model":      {Auto("Legacy")},
-		"shadow.reported.msg":   {String("hello big world")},
-		"shadow.reported.vals":  {Number(1, "1"), Number(2, "2")},
-		"shadow.reported.ratio": {Number(0.5, "0.5")},
+		"thingName":              {String("myThing")},
+		"attributes.temp":        {Auto("70")},
+		"attributes.serial":      {Auto("abce")},
+		"attributes.word":        {Auto("infinite")},
+		"attributes.model":       {Auto("Legacy")},
+		"shadow.reported.msg":    {String("hello big world")},
+		"shadow.reported.vals":   {Number(1, "1"), Number(2, "2")},
+		"shadow.reported.ratio":  {Number(0.5, "0.5")},
 		"connectivity.connected": {Bool(true)},
 	}
 	tests := []struct {

@@ -68,11 +68,9 @@ func numericStatistics(xs []float64) Statistics {
 	}
 	n := float64(len(xs))
 	avg := sum / n
-	var dev float64
-	for _, x := range xs {
-		dev += (x - avg) * (x - avg)
-	}
-	variance := dev / n
+	// (Σx² − (Σx)²/n)/n reproduces AWS's digits exactly; the two-pass
+	// mean of squared deviations is one ulp off on the worked example.
+	variance := math.Max(0, (sq-sum*sum/n)/n)
 	if math.IsInf(sq, 0) || math.IsNaN(variance) || math.IsInf(sum, 0) {
 		return s
 	}

@@ -1,0 +1,53 @@
+package fleetindex
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// TestMatchForDynamicGroups: the dynamic-group example of AWS's CLI
+// reference ("attributes.temperature>60") through both entry points, and
+// OnChange telling the root which thing to re-evaluate.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html
+func TestMatchForDynamicGroups(t *testing.T) {
+	var changed []string
+	ix := New(Options{OnChange: func(n string) { changed = append(changed, n) }})
+	if err := ix.UpdateIndexingConfiguration(fullConfig()); err != nil {
+		t.Fatal(err)
+	}
+	q, err := Compile("attributes.temperature>60")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.PutThing(Thing{ThingName: "room", Attributes: map[string]string{"temperature": "55"}})
+	if ok, err := ix.Match(q, "room"); ok || err != nil {
+		t.Errorf("Match at 55 = %v, %v", ok, err)
+	}
+	ix.PutThing(Thing{ThingName: "room", Attributes: map[string]string{"temperature": "70"}})
+	if ok, err := ix.Match(q, "room"); !ok || err != nil {
+		t.Errorf("Match at 70 = %v, %v", ok, err)
+	}
+	if ok, _ := ix.Match(q, "missing"); ok {
+		t.Error("Match of an unknown thing")
+	}
+	if len(changed) != 3 || changed[0] != "" || changed[2] != "room" {
+		t.Errorf("OnChange calls = %q", changed)
+	}
+
+	cfg := *fullConfig().ThingIndexingConfiguration
+	doc := Document{
+		Thing:        Thing{ThingName: "x", Attributes: map[string]string{"temperature": "61"}},
+		Shadows:      map[string]json.RawMessage{"cfg": json.RawMessage(`{"state":{"reported":{"mode":"eco"}}}`)},
+		Connectivity: &Connectivity{Connected: true},
+	}
+	both, _ := Compile("attributes.temperature>60 AND shadow.name.cfg.reported.mode:ECO AND connectivity.connected:true")
+	if !MatchDocument(both, doc, cfg) {
+		t.Error("MatchDocument: no match")
+	}
+	cfg.ThingConnectivityIndexingMode = ModeOff
+	if MatchDocument(both, doc, cfg) {
+		t.Error("MatchDocument matched connectivity with connectivity indexing off")
+	}
+	_, err = New(Options{}).Match(q, "room")
+	wantCode(t, "Match with indexing off", err, ResourceNotFound)
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/iotemu/iotemu/fleetindex/internal/query"
 )
@@ -27,7 +28,10 @@ func (v view) Values(field string) []query.Value {
 	return v.f[field]
 }
 
-// Each implements query.Doc, in a stable order.
+// Each implements query.Doc, in a stable order, for bare terms, which
+// AWS searches "in all the registry, Device Shadow, and Device Defender
+// fields": connectivity fields are left out.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/query-syntax.html#query-syntax-limitations
 func (v view) Each(fn func(query.Value) bool) {
 	names := make([]string, 0, len(v.f))
 	for n := range v.f {
@@ -35,7 +39,7 @@ func (v view) Each(fn func(query.Value) bool) {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if !v.searchable(n) {
+		if !v.searchable(n) || strings.HasPrefix(n, "connectivity.") {
 			continue
 		}
 		for _, val := range v.f[n] {

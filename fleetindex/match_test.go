@@ -51,3 +51,42 @@ func TestMatchForDynamicGroups(t *testing.T) {
 	_, err = New(Options{}).Match(q, "room")
 	wantCode(t, "Match with indexing off", err, ResourceNotFound)
 }
+
+// TestBareTermSkipsConnectivity: a bare term is searched in registry,
+// shadow and Device Defender fields, not connectivity.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/query-syntax.html#query-syntax-limitations
+func TestBareTermSkipsConnectivity(t *testing.T) {
+	ix := newIndex(t, fullConfig())
+	ix.PutThing(Thing{ThingName: "t"})
+	ix.PutConnectivity("t", Connectivity{Connected: false, DisconnectReason: "CONNECTION_LOST"})
+	if got := search(t, ix, "CONNECTION_LOST"); len(got) != 0 {
+		t.Errorf("bare term found a connectivity value: %v", got)
+	}
+	if got := search(t, ix, "connectivity.disconnectReason:CONNECTION_LOST"); len(got) != 1 {
+		t.Errorf("field term = %v, want [t]", got)
+	}
+}
+
+// TestDeviceDefenderFields: with VIOLATIONS the root's violation data is
+// searchable and shown as the deviceDefender string.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html
+func TestDeviceDefenderFields(t *testing.T) {
+	ix := newIndex(t, IndexingConfiguration{ThingIndexingConfiguration: &ThingIndexingConfiguration{
+		ThingIndexingMode: ModeRegistry, DeviceDefenderIndexingMode: DefenderViolations}})
+	ix.PutThing(Thing{ThingName: "t"})
+	if err := ix.PutDeviceDefender("t", json.RawMessage(`{"violationCount":2,"prof":{"beh":{"inViolation":true}}}`)); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"deviceDefender.violationCount>1", "deviceDefender.prof.beh.inViolation:true"} {
+		if got := search(t, ix, q); len(got) != 1 {
+			t.Errorf("%q = %v, want [t]", q, got)
+		}
+	}
+	out, _ := ix.SearchIndex(SearchIndexInput{QueryString: "*"})
+	if out.Things[0].DeviceDefender == "" {
+		t.Error("no deviceDefender member")
+	}
+	if err := ix.PutDeviceDefender("t", json.RawMessage(`{`)); err == nil {
+		t.Error("malformed Device Defender data accepted")
+	}
+}

@@ -2,7 +2,7 @@ package fleetindex
 
 // The wire shapes of UpdateIndexingConfiguration and
 // GetIndexingConfiguration, with botocore's member names.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html#API_ThingIndexingConfiguration_Contents
 
 // Thing indexing modes.
 const (
@@ -55,7 +55,7 @@ type Field struct {
 
 // IndexingFilter selects named shadows, geolocations and connectivity
 // extras to index.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_IndexingFilter.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_IndexingFilter.html#API_IndexingFilter_Contents
 type IndexingFilter struct {
 	NamedShadowNames []string            `json:"namedShadowNames,omitempty"`
 	GeoLocations     []GeoLocationTarget `json:"geoLocations,omitempty"`

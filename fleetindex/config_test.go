@@ -66,7 +66,7 @@ func TestEnabledConfiguration(t *testing.T) {
 
 // TestConfigurationErrors: each invalid configuration is refused with
 // InvalidRequestException and leaves the old one in place.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html#API_ThingIndexingConfiguration_Contents
 func TestConfigurationErrors(t *testing.T) {
 	thing := func(mut func(*ThingIndexingConfiguration)) IndexingConfiguration {
 		c := &ThingIndexingConfiguration{ThingIndexingMode: ModeRegistry}

@@ -8,7 +8,7 @@ import (
 // member left out keeps its current value (UNCONFIRMED, see
 // COMPATIBILITY-NOTES.md); managedFields in the request are ignored, since
 // "You can't modify managed fields".
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateIndexingConfiguration.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateIndexingConfiguration.html#API_UpdateIndexingConfiguration_RequestSyntax
 func (ix *Index) UpdateIndexingConfiguration(in IndexingConfiguration) error {
 	in = in.clone()
 	if t := in.ThingIndexingConfiguration; t != nil {

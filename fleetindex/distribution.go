@@ -123,7 +123,7 @@ const (
 )
 
 // GetBucketsAggregationInput is the GetBucketsAggregation request body.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_GetBucketsAggregation.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_GetBucketsAggregation.html#API_GetBucketsAggregation_RequestSyntax
 type GetBucketsAggregationInput struct {
 	AggregationInput
 	BucketsAggregationType *BucketsAggregationType `json:"bucketsAggregationType"`

@@ -5,7 +5,7 @@
 // GetBucketsAggregation, with AWS's request and response shapes (botocore
 // member names) and AWS's exceptions as *Error values.
 //
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-indexing.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-indexing.html#iot-indexing
 //
 // # How documents reach the index
 //

@@ -15,7 +15,7 @@ type Thing struct {
 // Connectivity is the connection state of the thing's MQTT client (the
 // client whose ID equals the thing name). Timestamp is epoch
 // milliseconds of the last connect or disconnect.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingConnectivity.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingConnectivity.html#API_ThingConnectivity_Contents
 type Connectivity struct {
 	Connected         bool
 	Timestamp         int64
@@ -49,7 +49,7 @@ type Document struct {
 }
 
 // ThingDocument is one thing of a SearchIndex result.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingDocument.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingDocument.html#API_ThingDocument_Contents
 type ThingDocument struct {
 	ThingName       string                `json:"thingName,omitempty"`
 	ThingID         string                `json:"thingId,omitempty"`
@@ -74,7 +74,7 @@ type ThingConnectivityOut struct {
 
 // ThingGroupDocument is one group of a SearchIndex result on
 // AWS_ThingGroups.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingGroupDocument.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingGroupDocument.html#API_ThingGroupDocument_Contents
 type ThingGroupDocument struct {
 	ThingGroupName        string            `json:"thingGroupName,omitempty"`
 	ThingGroupID          string            `json:"thingGroupId,omitempty"`

@@ -42,7 +42,7 @@ func fleet(t *testing.T) *Index {
 // TestDocumentedExamples runs every example query of AWS's example table
 // (and the syntax page's), each expectation derived from its "Result"
 // column.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html#example-queries
 func TestDocumentedExamples(t *testing.T) {
 	ix := fleet(t)
 	everyone := search(t, ix, "*")

@@ -205,7 +205,7 @@ func asType(v query.Value, typ string) (query.Value, bool) {
 
 // flattenGroup indexes one thing group. `thingGroupNames` is accepted as
 // a second name of `thingGroupName`, because AWS's example table uses it.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-thinggroup-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-thinggroup-queries.html#example-thinggroup-queries
 func flattenGroup(g *ThingGroup, custom []Field) fields {
 	f := fields{}
 	f.add("thingGroupName", query.String(g.ThingGroupName))

@@ -10,7 +10,7 @@ import (
 )
 
 // The two index names.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/managing-fleet-index.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/managing-fleet-index.html#thing-index
 const (
 	ThingsIndex      = "AWS_Things"
 	ThingGroupsIndex = "AWS_ThingGroups"
@@ -123,7 +123,7 @@ func (ix *Index) DescribeIndex(name string) (DescribeIndexOutput, error) {
 
 // ListIndices lists the enabled indexes; maxResults is 1-500 (0 means the
 // maximum).
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListIndices.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ListIndices.html#API_ListIndices_RequestSyntax
 func (ix *Index) ListIndices(maxResults int, nextToken string) (ListIndicesOutput, error) {
 	if maxResults < 0 || maxResults > 500 {
 		return ListIndicesOutput{}, validation(strconv.Itoa(maxResults), "maxResults", "Member must have value less than or equal to 500")

@@ -8,7 +8,7 @@ import (
 // TestMatchForDynamicGroups: the dynamic-group example of AWS's CLI
 // reference ("attributes.temperature>60") through both entry points, and
 // OnChange telling the root which thing to re-evaluate.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html#dynamic-thing-groups
 func TestMatchForDynamicGroups(t *testing.T) {
 	var changed []string
 	ix := New(Options{OnChange: func(n string) { changed = append(changed, n) }})
@@ -69,7 +69,7 @@ func TestBareTermSkipsConnectivity(t *testing.T) {
 
 // TestDeviceDefenderFields: with VIOLATIONS the root's violation data is
 // searchable and shown as the deviceDefender string.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html#example-queries
 func TestDeviceDefenderFields(t *testing.T) {
 	ix := newIndex(t, IndexingConfiguration{ThingIndexingConfiguration: &ThingIndexingConfiguration{
 		ThingIndexingMode: ModeRegistry, DeviceDefenderIndexingMode: DefenderViolations}})

@@ -35,7 +35,7 @@ type SearchIndexOutput struct {
 
 // SearchIndex runs a query, in name order (AWS does not sort; a stable
 // order makes pages stable).
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_SearchIndex.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_SearchIndex.html#API_SearchIndex_RequestSyntax
 func (ix *Index) SearchIndex(in SearchIndexInput) (SearchIndexOutput, error) {
 	max := MaxSearchResults
 	if in.MaxResults != nil {

@@ -157,7 +157,7 @@ func TestCustomFieldTypes(t *testing.T) {
 }
 
 // TestThingGroupSearch: the AWS_ThingGroups index and its fields.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-thinggroup-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-thinggroup-queries.html#example-thinggroup-queries
 func TestThingGroupSearch(t *testing.T) {
 	ix := newIndex(t, fullConfig())
 	ix.PutThingGroup(ThingGroup{ThingGroupName: "g1", ThingGroupID: "1", Description: "top", Attributes: map[string]string{"floor": "2"}})

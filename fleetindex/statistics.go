@@ -3,7 +3,7 @@ package fleetindex
 import "math"
 
 // Statistics is the statistics member of GetStatistics.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_Statistics.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_Statistics.html#API_Statistics_Contents
 type Statistics struct {
 	Count        int      `json:"count"`
 	Average      *float64 `json:"average,omitempty"`

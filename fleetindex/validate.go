@@ -7,7 +7,7 @@ import (
 )
 
 // Enum value sets, listed as AWS lists them in validation messages.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html#API_ThingIndexingConfiguration_Contents
 var (
 	thingModes       = []string{ModeRegistry, ModeRegistryAndShadow, ModeOff}
 	connectivityMode = []string{ConnectivityStatus, ModeOff}
@@ -23,7 +23,7 @@ var (
 const MaxNamedShadowNames = 10
 
 // shadowNamePattern is the shadow name constraint of the API.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_IndexingFilter.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_IndexingFilter.html#API_IndexingFilter_Contents
 var shadowNamePattern = regexp.MustCompile(`^[$a-zA-Z0-9:_-]{1,64}$`)
 
 // customRest is what may follow a custom field's prefix: alphanumerics,
@@ -81,7 +81,7 @@ func validateThing(t *ThingIndexingConfiguration) error {
 // validateSourcesNeedThings: connectivity, Device Defender and named
 // shadows each need thingIndexingMode other than OFF ("To enable thing
 // connectivity indexing, thingIndexMode must not be set to OFF").
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_ThingIndexingConfiguration.html#API_ThingIndexingConfiguration_Contents
 func validateSourcesNeedThings(t *ThingIndexingConfiguration) error {
 	if t.ThingIndexingMode != ModeOff {
 		return nil

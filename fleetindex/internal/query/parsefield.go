@@ -3,7 +3,7 @@ package query
 // parseField parses what follows a field name: `:value`, `:(group)`,
 // `:[lo TO hi]`, `:>v` or `>v` (whitespace allowed around the operator:
 // `connectivity.timestamp > 1557651600000`).
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html#example-queries
 func (p *parser) parseField() (Node, error) {
 	ft := p.advance()
 	if p.field != "" {
@@ -56,7 +56,7 @@ func (p *parser) parseCompare(field string, op token) (Node, error) {
 
 // parseRange parses `[lo TO hi]`, `{lo TO hi}` and the mixed forms
 // (`{75 TO 80]`); quoted bounds are string ranges (`["abcd" TO "abcf"]`).
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html#example-queries
 func (p *parser) parseRange(field string) (Node, error) {
 	open := p.advance()
 	r := &Range{Field: field, LoIncl: open.kind == tLBracket}

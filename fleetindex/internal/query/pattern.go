@@ -43,7 +43,7 @@ func (p Pattern) HasWildcard() bool {
 
 // MatchAll reports whether the pattern is a lone *, the existence test
 // (`field:*`) or, without a field, the match-everything query.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/example-queries.html#example-queries
 func (p Pattern) MatchAll() bool {
 	return len(p.runes) == 1 && p.runes[0].wild == '*'
 }

@@ -220,7 +220,14 @@ func (g *gen) objectLit(w *strings.Builder, e *sql.ObjectLit) {
 // subquery compiles a nested object query: the FROM value is iterated (a
 // non-array is a one-element collection), elements whose WHERE is not true
 // are dropped, Undefined results are dropped, and the result is an array.
-// AWS: iot-sql-nested-queries.html (rules-sql.md §2.6).
+// SELECT VALUE over a non-array FROM value yields the value itself, not a
+// one-element array: AWS's transform example 3 passes
+// `(select value c from data2)`, data2 an object, as the Array argument and
+// gets data2.c enriched; a SELECT list over an object stays a one-element
+// array (validation-tool include-topic-and-transform.json reads it with
+// get(..., 0)). docs/compatibility.md "Rules engine".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-nested-queries.html;
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-func-transform-example3
 func (g *gen) subquery(w *strings.Builder, e *sql.Subquery) {
 	g.depth++
 	s := g.scope()
@@ -232,7 +239,11 @@ func (g *gen) subquery(w *strings.Builder, e *sql.Subquery) {
 	}
 	w.WriteString("var x=")
 	g.emitSelect(w, e.Select)
-	w.WriteString(";if(x!==undefined)r.push(x);}return r;})(")
+	w.WriteString(";if(x!==undefined)r.push(x);}")
+	if e.Select.Value != nil {
+		w.WriteString("if(a!==c)return r[0];")
+	}
+	w.WriteString("return r;})(")
 	g.depth-- // the FROM value is evaluated in the enclosing scope
 	g.emit(w, e.From)
 	w.WriteString(")")

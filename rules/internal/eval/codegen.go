@@ -11,7 +11,8 @@ import (
 
 // gen translates the AST to JavaScript. Every operator becomes a call to a
 // runtime helper implementing AWS's tables: JS operators are never applied
-// to SQL values directly (rules-sql.md §10).
+// to SQL values directly.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators
 type gen struct {
 	version sql.Version
 	compat  Compat
@@ -160,7 +161,8 @@ func (g *gen) unary(w *strings.Builder, e *sql.Unary) {
 }
 
 // binary compiles operators. AND/OR evaluate both sides unless
-// Compat.ShortCircuitLogic is set (rules-sql.md §4.3, UNCONFIRMED).
+// Compat.ShortCircuitLogic is set (UNCONFIRMED, docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-and
 func (g *gen) binary(w *strings.Builder, e *sql.Binary) {
 	switch e.Op {
 	case "AND", "OR":
@@ -284,7 +286,8 @@ func (g *gen) emitSelect(w *strings.Builder, sel *sql.Select) {
 // implicitName is the output key of an item without AS: the field name, the
 // last path segment, the variable or function name, else "_<n>" (1-based).
 // AWS documents only the plain field case (iot-sql-select.html); the rest is
-// UNCONFIRMED (rules-sql.md §2.9).
+// UNCONFIRMED (docs/compatibility.md "Rules engine").
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-select.html#iot-sql-select
 func implicitName(e sql.Expr, i int) string {
 	switch e := e.(type) {
 	case *sql.Field:

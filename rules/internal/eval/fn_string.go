@@ -8,7 +8,8 @@ import (
 	"github.com/dop251/goja"
 )
 
-// stringFuncs: AWS: iot-sql-functions.html (concat ... chr); rules-sql.md §5.1.
+// stringFuncs: concat ... chr.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-functions
 // Lengths and indices count UTF-16 code units like the Java engine.
 func stringFuncs() map[string]sqlFunc {
 	return map[string]sqlFunc{

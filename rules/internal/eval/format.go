@@ -17,8 +17,9 @@ import (
 // (5.0) and scientific notation is used outside [1e-3, 1e7). 2016-03-23
 // processes whole decimals as Int, printing 5 for 5.0; other values use plain
 // notation in [1e-7, 1e21) and Java-style "E" notation outside.
-// AWS: iot-sql-data-types.html; validation-tool casting-sensor-payload*.json
-// (rules-sql.md §3 and §4.1).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-data-types.html#iot-sql-data-types;
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-rule-sql-version.html#iot-rule-sql-version;
+// validation-tool casting-sensor-payload*.json (docs/compatibility.md).
 func formatDecimal(f float64, modern bool) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return strconv.FormatFloat(f, 'g', -1, 64)

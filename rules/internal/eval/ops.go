@@ -154,7 +154,9 @@ func equal(a, b goja.Value) bool {
 	}
 	switch ka {
 	case kNull:
-		return true // Null = Null is not tabulated; presumably true (rules-sql.md §4.5)
+		// `<>` of Null and Null is false, so `=` is true.
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-not-eq
+		return true
 	case kBool:
 		return a.ToBoolean() == b.ToBoolean()
 	case kStr:
@@ -198,7 +200,8 @@ func equalObjects(a, b *goja.Object) bool {
 
 // in implements `x IN list`: true if x equals an element, false otherwise,
 // Undefined if x is Undefined or the right side is not an array.
-// AWS: iot-sql-operators.html (IN; details UNCONFIRMED, rules-sql.md §4.6).
+// Details UNCONFIRMED (docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-in
 func (r *rt) in(x, list goja.Value) goja.Value {
 	if kindOf(x) == kUndef || kindOf(list) != kArr {
 		return undef

@@ -97,7 +97,8 @@ func (r *rt) decodeArray(dec *json.Decoder, depth int) (goja.Value, error) {
 
 // number converts JSON or SQL number text. Integer text is an Int; other
 // text is a Decimal, except that 2016-03-23 processes whole decimals such as
-// 10.0 as Int. AWS: iot-sql-data-types.html; rules-sql.md §3.
+// 10.0 as Int.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-function-cast (Cast to decimal)
 func (r *rt) number(text string) goja.Value {
 	if i, ok := intText(text, r.version.Modern()); ok {
 		return r.vInt(i)

@@ -13,7 +13,8 @@ import (
 type Compat struct {
 	// ShortCircuitLogic makes `true OR Undefined` true and
 	// `false AND Undefined` false. AWS's operator table makes both Undefined
-	// (iot-sql-operators.html; rules-sql.md §4.3), the default here.
+	// (AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-and),
+	// the default here.
 	ShortCircuitLogic bool
 }
 

@@ -10,7 +10,7 @@ import (
 
 // kind is an AWS IoT SQL data type. AWS: iot-sql-data-types.html.
 //
-// Representation in the JavaScript runtime (rules-sql.md §10):
+// Representation in the JavaScript runtime:
 //   - Undefined: JS undefined (never serialized; members are dropped)
 //   - Null: JS null
 //   - Boolean: JS boolean

@@ -46,7 +46,12 @@ var specs = map[string]func() Spec{
 	"kinesis": func() Spec { return &Kinesis{} }, "firehose": func() Spec { return &Firehose{} },
 	"s3": func() Spec { return &S3{} }, "cloudwatchMetric": func() Spec { return &CloudwatchMetric{} },
 	"cloudwatchLogs": func() Spec { return &CloudwatchLogs{} }, "timestream": func() Spec { return &Timestream{} },
-	"stepFunctions": func() Spec { return &StepFunctions{} },
+	"stepFunctions":   func() Spec { return &StepFunctions{} },
+	"cloudwatchAlarm": func() Spec { return &CloudwatchAlarm{} }, "openSearch": func() Spec { return &OpenSearch{} },
+	"elasticsearch": func() Spec { return &OpenSearch{kind: "elasticsearch"} }, "iotAnalytics": func() Spec { return &IotAnalytics{} },
+	"iotEvents": func() Spec { return &IotEvents{} }, "iotSiteWise": func() Spec { return &IotSiteWise{} },
+	"kafka": func() Spec { return &Kafka{} }, "location": func() Spec { return &Location{} },
+	"salesforce": func() Spec { return &Salesforce{} },
 }
 
 // Supports reports whether Parse knows an Action member name.

@@ -17,6 +17,27 @@ type gen struct {
 	version sql.Version
 	compat  Compat
 	depth   int // nesting depth of scopes: s0 is the payload
+	root    rootUse
+	// params, when set, are the payload members passed as parameters
+	// (see rootUse): a member read at the top scope is its parameter.
+	params map[string]int
+}
+
+// useRoot records a read of the payload: member name, or "" for all of it.
+func (g *gen) useRoot(name string) {
+	if g.depth != 0 {
+		return
+	}
+	if name == "" {
+		g.root.all = true
+		return
+	}
+	if g.root.fields == nil {
+		g.root.fields = map[string]int{}
+	}
+	if _, ok := g.root.fields[name]; !ok {
+		g.root.fields[name] = len(g.root.fields)
+	}
 }
 
 func jsString(s string) string {
@@ -73,13 +94,22 @@ func (g *gen) emit(w *strings.Builder, e sql.Expr) {
 	case *sql.Literal:
 		w.WriteString(g.literal(e))
 	case *sql.Field:
-		g.emitf(w, "G(%s,%s)", g.scope(), jsKey(e.Name))
+		// A constant member name, not G(o, k): goja boxes a key passed as
+		// a variable on every access.
+		g.useRoot(e.Name)
+		if i, ok := g.params[e.Name]; ok && g.depth == 0 {
+			w.WriteString("f" + strconv.Itoa(i))
+			return
+		}
+		sc := g.scope()
+		g.emitf(w, "(%s==null?undefined:%s[%s])", sc, sc, jsKey(e.Name))
 	case *sql.Star:
+		g.useRoot("")
 		w.WriteString(g.scope())
 	case *sql.Var:
 		g.emitf(w, "G(V,%s)", jsKey(e.Name))
 	case *sql.Member:
-		g.emitf(w, "G(%e,%s)", e.X, jsKey(e.Name))
+		g.emitf(w, "((t=%e)==null?undefined:t[%s])", e.X, jsKey(e.Name))
 	case *sql.Index:
 		g.emitf(w, "$.f_get(%e,%e)", e.X, e.Index)
 	case *sql.Call:
@@ -261,12 +291,14 @@ func (g *gen) emitSelect(w *strings.Builder, sel *sql.Select) {
 		return
 	}
 	if len(sel.Items) == 1 && sel.Items[0].Star {
+		g.useRoot("")
 		w.WriteString(g.scope())
 		return
 	}
 	w.WriteString("(function(){var o={};")
 	for i, it := range sel.Items {
 		if it.Star {
+			g.useRoot("")
 			w.WriteString("ST(o," + g.scope() + ");")
 			continue
 		}

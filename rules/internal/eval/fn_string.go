@@ -54,11 +54,14 @@ func (r *rt) strArgs(a []goja.Value) ([]string, bool) {
 
 func str1(f func(r *rt, s string) goja.Value) sqlFunc {
 	return func(r *rt, a []goja.Value) goja.Value {
-		s, ok := r.strArgs(a)
-		if !ok || len(s) != 1 {
+		if len(a) != 1 {
 			return undef
 		}
-		return f(r, s[0])
+		s, ok := r.toStr(a[0])
+		if !ok {
+			return undef
+		}
+		return f(r, s)
 	}
 }
 

@@ -100,6 +100,11 @@ func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Resu
 	if err != nil {
 		res.Err = fmt.Errorf("evaluate rule %s: %w", r.name, err)
 		e.log.Warn("rule evaluation failed", "rule", r.name, "topic", m.Topic, "error", err)
+		if limitFailure(err) {
+			out := Output{RuleName: r.name, SQLVersion: string(r.stmt.Version), Message: m,
+				run: &evalRun{ev: e.ev, env: env, version: r.stmt.Version, compat: e.cfg.Compat, publisher: e.cfg.Publisher}}
+			res.ActionErrors = e.failAll(ctx, r, out, res.Err)
+		}
 		return res
 	}
 	if !o.Matched {
@@ -113,8 +118,12 @@ func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Resu
 		RuleName: r.name, SQLVersion: string(r.stmt.Version), Payload: o.Payload, Message: m,
 		run: &evalRun{ev: e.ev, env: env, vars: o.Vars, version: r.stmt.Version, compat: e.cfg.Compat, publisher: e.cfg.Publisher},
 	}
+	tooLarge := oversize(o.Payload)
 	for i, a := range r.actions {
-		rep, err := execute(ctx, a, out)
+		rep, err := Report{Type: actionType(a)}, tooLarge
+		if err == nil {
+			rep, err = execute(ctx, a, out)
+		}
 		e.record(out, rep, err, false)
 		if err != nil {
 			res.ActionErrors = append(res.ActionErrors, ActionError{Index: i, Action: r.spec.Actions[i], Type: rep.Type, Resource: rep.Resource, Err: err})

@@ -103,7 +103,7 @@ func (b *bound) CompileAction(c rules.ActionCompiler) (rules.Action, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile %s action: %w", b.spec.Type(), err)
 	}
-	return reporting{a}, nil
+	return reporting{a, b.spec.Type()}, nil
 }
 
 // executor is a compiled action: it renders, sends and reports.
@@ -112,7 +112,13 @@ type executor interface {
 }
 
 // reporting makes an executor a rules.ReportingAction.
-type reporting struct{ executor }
+type reporting struct {
+	executor
+	kind string
+}
+
+// ActionType returns the Action member name (rules.TypedAction).
+func (r reporting) ActionType() string { return r.kind }
 
 var _ rules.ReportingAction = reporting{}
 

@@ -271,7 +271,7 @@ func (g *gen) subquery(w *strings.Builder, e *sql.Subquery) {
 	}
 	w.WriteString("var x=")
 	g.emitSelect(w, e.Select)
-	w.WriteString(";if(x!==undefined)r.push(x);}")
+	w.WriteString(";if(x!==undefined){$.k();r.push(x);}}")
 	if e.Select.Value != nil {
 		w.WriteString("if(a!==c)return r[0];")
 	}

@@ -157,7 +157,7 @@ func (r *rt) toStr(v goja.Value) (string, bool) {
 	case kBool:
 		return strconv.FormatBool(v.ToBoolean()), true
 	case kArr, kObj:
-		return string(r.marshal(v, false)), true
+		return string(r.marshal(v, false)), true // bounded by writeValue
 	case kBytes:
 		return string(bytesOf(v)), true
 	}

@@ -92,6 +92,7 @@ func fnConcat(r *rt, a []goja.Value) goja.Value {
 		}
 		var items []goja.Value
 		for _, x := range a {
+			r.charge(0)
 			if kindOf(x) == kArr {
 				items = append(items, arrItems(x.(*goja.Object))...)
 			} else {
@@ -104,7 +105,20 @@ func fnConcat(r *rt, a []goja.Value) goja.Value {
 	if !ok {
 		return undef
 	}
+	r.checkLen(s...)
 	return r.vStr(strings.Join(s, ""))
+}
+
+// checkLen fails the evaluation before a result of the parts' total length
+// is built past MaxValueBytes (the charge of the result comes after).
+func (r *rt) checkLen(parts ...string) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n > MaxValueBytes {
+		r.fail(ErrTooLarge)
+	}
 }
 
 // pad implements lpad/rpad: n spaces, n clamped to 0..1000, Decimal n rounded
@@ -176,6 +190,11 @@ func fnReplace(r *rt, a []goja.Value) goja.Value {
 	if !ok || len(s) != 3 {
 		return undef
 	}
+	if d := len(s[2]) - len(s[1]); d > 0 {
+		if n := strings.Count(s[0], s[1]); n > 0 && len(s[0])+n*d > MaxValueBytes {
+			r.fail(ErrTooLarge)
+		}
+	}
 	return r.vStr(strings.ReplaceAll(s[0], s[1], s[2]))
 }
 
@@ -207,6 +226,9 @@ func fnRegexpReplace(r *rt, a []goja.Value) goja.Value {
 	rx, err := regexp.Compile(s[1])
 	if err != nil {
 		return undef
+	}
+	if n := len(rx.FindAllStringIndex(s[0], -1)); len(s[0])+n*len(s[2]) > MaxValueBytes {
+		r.fail(ErrTooLarge) // a bound: $n references may grow it more, charged after
 	}
 	return r.vStr(rx.ReplaceAllString(s[0], javaReplacement(s[2])))
 }

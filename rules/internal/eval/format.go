@@ -118,6 +118,10 @@ func (r *rt) writeFlat(vals []goja.Value) {
 const maxMarshalDepth = 1000
 
 func (r *rt) writeValue(b *bytes.Buffer, v goja.Value, depth int) {
+	if b.Len() > MaxValueBytes {
+		r.fail(ErrTooLarge) // shared references can make any value huge
+	}
+	r.tick()
 	if depth > maxMarshalDepth {
 		b.WriteString("null")
 		return

@@ -51,6 +51,7 @@ func (r *rt) helperObject() *goja.Object {
 	set("cast", bin(func(a, b goja.Value) goja.Value { return r.cast(a, b.String()) }))
 	set("tstr", func(c goja.FunctionCall) goja.Value { return r.vStr(r.templateString(c.Argument(0))) })
 	set("encodeRaw", func(c goja.FunctionCall) goja.Value { return r.encodeRaw(c.Argument(0)) })
+	set("k", func(goja.FunctionCall) goja.Value { r.charge(elementBytes); return undef })
 	set("out", func(c goja.FunctionCall) goja.Value { r.writeOut(c.Argument(0)); return undef })
 	set("outf", func(c goja.FunctionCall) goja.Value { r.writeFlat(c.Arguments); return undef })
 	set("vars", func(c goja.FunctionCall) goja.Value { r.vars = r.marshal(c.Argument(0), false); return undef })

@@ -18,6 +18,7 @@ func (r *rt) add(a, b goja.Value) goja.Value {
 		if !ok1 || !ok2 {
 			return undef
 		}
+		r.checkLen(sa, sb)
 		return r.vStr(sa + sb)
 	}
 	if !isNumeric(ka) || !isNumeric(kb) {
@@ -136,10 +137,13 @@ func (r *rt) eq(a, b goja.Value, negate bool) goja.Value {
 	if kindOf(a) == kUndef || kindOf(b) == kUndef {
 		return undef
 	}
-	return r.vBool(equal(a, b) != negate)
+	return r.vBool(r.equal(a, b) != negate)
 }
 
-func equal(a, b goja.Value) bool {
+// equal compares deeply; it checks the time limit as it goes (arrays
+// sharing elements can be exponentially larger than their memory).
+func (r *rt) equal(a, b goja.Value) bool {
+	r.tick()
 	ka, kb := kindOf(a), kindOf(b)
 	if isNumeric(ka) && isNumeric(kb) {
 		x, _ := toNum(a)
@@ -164,34 +168,34 @@ func equal(a, b goja.Value) bool {
 	case kBytes:
 		return string(bytesOf(a)) == string(bytesOf(b))
 	case kArr:
-		return equalArrays(a.(*goja.Object), b.(*goja.Object))
+		return r.equalArrays(a.(*goja.Object), b.(*goja.Object))
 	case kObj:
-		return equalObjects(a.(*goja.Object), b.(*goja.Object))
+		return r.equalObjects(a.(*goja.Object), b.(*goja.Object))
 	}
 	return false
 }
 
-func equalArrays(a, b *goja.Object) bool {
+func (r *rt) equalArrays(a, b *goja.Object) bool {
 	x, y := arrItems(a), arrItems(b)
 	if len(x) != len(y) {
 		return false
 	}
 	for i := range x {
-		if !equal(x[i], y[i]) {
+		if !r.equal(x[i], y[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func equalObjects(a, b *goja.Object) bool {
+func (r *rt) equalObjects(a, b *goja.Object) bool {
 	ka, kb := objKeys(a), objKeys(b)
 	if len(ka) != len(kb) {
 		return false
 	}
 	for _, k := range ka {
 		vb := getKey(b, k)
-		if kindOf(vb) == kUndef || !equal(getKey(a, k), vb) {
+		if kindOf(vb) == kUndef || !r.equal(getKey(a, k), vb) {
 			return false
 		}
 	}
@@ -207,7 +211,7 @@ func (r *rt) in(x, list goja.Value) goja.Value {
 		return undef
 	}
 	for _, it := range arrItems(list.(*goja.Object)) {
-		if kindOf(it) != kUndef && equal(x, it) {
+		if kindOf(it) != kUndef && r.equal(x, it) {
 			return r.vBool(true)
 		}
 	}

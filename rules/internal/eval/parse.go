@@ -103,7 +103,7 @@ func (p *jsonParser) value(depth int) (goja.Value, error) {
 	case '[':
 		return p.array(depth)
 	case '"':
-		return p.r.vStr(p.str()), nil
+		return p.r.vm.ToValue(p.str()), nil // the payload's own, not charged
 	case 't':
 		p.i += 4
 		return p.r.vBool(true), nil

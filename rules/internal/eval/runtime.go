@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -108,6 +109,10 @@ type rt struct {
 	// evaluation.
 	timer *time.Timer
 	fired chan struct{}
+	// stop is set by interrupt, for Go-side loops (see charge); used is
+	// what Go-side functions built in this evaluation.
+	stop atomic.Bool
+	used int
 }
 
 // zone resolves a zone id, caching per runtime (time.LoadLocation reads the
@@ -141,6 +146,7 @@ func (ev *Evaluator) newRT() *rt {
 
 // interrupt stops the running evaluation (time limit or context end).
 func (r *rt) interrupt() {
+	r.stop.Store(true)
 	r.vm.Interrupt(ErrTimeout)
 	r.fired <- struct{}{}
 }
@@ -172,7 +178,8 @@ func (ev *Evaluator) acquire(ctx context.Context, v sql.Version, env *Env) *rt {
 	r := ev.pool.Get().(*rt)
 	r.version, r.env, r.ctx, r.fatal, r.calls = v, env, ctx, nil, nil
 	r.out.Reset()
-	r.outKind, r.vars = kUndef, nil
+	r.outKind, r.vars, r.used = kUndef, nil, 0
+	r.stop.Store(false)
 	return r
 }
 

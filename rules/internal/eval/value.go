@@ -120,11 +120,16 @@ func (r *rt) vDec(f float64) goja.Value {
 	return r.vm.ToValue(f)
 }
 
-func (r *rt) vStr(s string) goja.Value { return r.vm.ToValue(s) }
+// vStr returns a String built by a function, charged to the evaluation.
+func (r *rt) vStr(s string) goja.Value {
+	r.charge(len(s))
+	return r.vm.ToValue(s)
+}
 
 func (r *rt) vBool(b bool) goja.Value { return r.vm.ToValue(b) }
 
 func (r *rt) vArr(items []goja.Value) goja.Value {
+	r.charge(elementBytes * len(items))
 	a := make([]any, len(items))
 	for i, it := range items {
 		a[i] = it

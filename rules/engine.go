@@ -15,6 +15,8 @@ type Engine struct {
 	cfg Config
 	log *slog.Logger
 	ev  *eval.Evaluator
+	// external is Env.External of every evaluation.
+	external eval.ExternalFunc
 
 	mu    sync.RWMutex
 	rules map[string]*rule
@@ -28,13 +30,15 @@ func NewEngine(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new engine: %w", err)
 	}
-	return &Engine{
+	e := &Engine{
 		cfg:   cfg,
 		log:   cfg.Logger.With("component", "rules"),
 		ev:    ev,
 		rules: map[string]*rule{},
 		index: newTopicIndex(cfg.Compat.HashMatchesParent),
-	}, nil
+	}
+	e.external = e.externalFunc()
+	return e, nil
 }
 
 // Add validates and installs a rule (CreateTopicRule). Invalid SQL is a

@@ -10,7 +10,7 @@ import (
 
 // ErrorPayload is the message the error action receives when actions of a
 // rule failed for a message: one per rule and message, listing every
-// failure. AWS: rule-error-handling.html (rules-sql.md §7.5).
+// failure. AWS: https://docs.aws.amazon.com/iot/latest/developerguide/rule-error-handling.html#rule-error-message-format
 type ErrorPayload struct {
 	RuleName              string    `json:"ruleName"`
 	Topic                 string    `json:"topic"`

@@ -28,7 +28,7 @@ func (f failing) Execute(context.Context, rules.Output) (rules.Report, error) {
 // TestErrorActionPayload: two failing actions give one error action message
 // with AWS's members and both failures, the error action's templates see
 // the original message, and every execution is reported to OnAction.
-// AWS: rule-error-handling.html (rules-sql.md §7.5).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/rule-error-handling.html#rule-error-message-format
 func TestErrorActionPayload(t *testing.T) {
 	var mu sync.Mutex
 	var recs []rules.ActionRecord

@@ -100,18 +100,30 @@ func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Resu
 	if err != nil {
 		res.Err = fmt.Errorf("evaluate rule %s: %w", r.name, err)
 		e.log.Warn("rule evaluation failed", "rule", r.name, "topic", m.Topic, "error", err)
+		if limitFailure(err) {
+			out := Output{RuleName: r.name, SQLVersion: string(r.stmt.Version), Message: m,
+				run: &evalRun{ev: e.ev, env: env, version: r.stmt.Version, compat: e.cfg.Compat, publisher: e.cfg.Publisher}}
+			res.ActionErrors = e.failAll(ctx, r, out, res.Err)
+		}
 		return res
 	}
 	if !o.Matched {
 		return res
 	}
 	res.Fired, res.Payload = true, o.Payload
+	if len(r.actions) == 0 && r.errAction == nil {
+		return res
+	}
 	out := Output{
 		RuleName: r.name, SQLVersion: string(r.stmt.Version), Payload: o.Payload, Message: m,
 		run: &evalRun{ev: e.ev, env: env, vars: o.Vars, version: r.stmt.Version, compat: e.cfg.Compat, publisher: e.cfg.Publisher},
 	}
+	tooLarge := oversize(o.Payload)
 	for i, a := range r.actions {
-		rep, err := execute(ctx, a, out)
+		rep, err := Report{Type: actionType(a)}, tooLarge
+		if err == nil {
+			rep, err = execute(ctx, a, out)
+		}
 		e.record(out, rep, err, false)
 		if err != nil {
 			res.ActionErrors = append(res.ActionErrors, ActionError{Index: i, Action: r.spec.Actions[i], Type: rep.Type, Resource: rep.Resource, Err: err})
@@ -134,13 +146,18 @@ func (e *Engine) env(ctx context.Context, m Message, topic string) *eval.Env {
 		AccountID: e.cfg.AccountID, SourceIP: m.SourceIP, TraceID: m.TraceID, Timestamp: ts.UnixMilli(),
 		UserProperties: m.UserProperties, ContentType: m.ContentType, ResponseTopic: m.ResponseTopic,
 		CorrelationData: m.CorrelationData, PayloadFormat: m.PayloadFormat.awsName(),
-		NewUUID: e.cfg.NewUUID, Rand: e.cfg.Rand,
-		External: func(ctx context.Context, name string, args []eval.ExtArg) ([]byte, error) {
-			b, err := e.cfg.Externals.call(ctx, name, args)
-			if errors.Is(err, ErrNotFound) {
-				return nil, eval.ErrUndefined
-			}
-			return b, err
-		},
+		NewUUID: e.cfg.NewUUID, Rand: e.cfg.Rand, External: e.external,
+	}
+}
+
+// externalFunc returns the backend of external functions, made once per
+// engine (a closure per message would cost an allocation).
+func (e *Engine) externalFunc() eval.ExternalFunc {
+	return func(ctx context.Context, name string, args []eval.ExtArg) ([]byte, error) {
+		b, err := e.cfg.Externals.call(ctx, name, args)
+		if errors.Is(err, ErrNotFound) {
+			return nil, eval.ErrUndefined
+		}
+		return b, err
 	}
 }

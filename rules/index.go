@@ -80,8 +80,17 @@ func (ix *topicIndex) remove(filter string, name string) {
 // Compat.HashMatchesParent. Wildcards at the first level do not match topics
 // starting with '$' (MQTT 3.1.1 §4.7.2).
 func (ix *topicIndex) match(topic string, visit func(*rule)) {
-	levels := strings.Split(topic, "/")
-	ix.walk(ix.root, levels, 0, strings.HasPrefix(topic, "$"), visit)
+	var buf [16]string // topics have at most 8 levels; deeper ones still work
+	levels := buf[:0]
+	for {
+		l, rest, more := strings.Cut(topic, "/")
+		levels = append(levels, l)
+		if !more {
+			break
+		}
+		topic = rest
+	}
+	ix.walk(ix.root, levels, 0, len(levels[0]) > 0 && levels[0][0] == '$', visit)
 }
 
 func (ix *topicIndex) walk(n *trieNode, levels []string, i int, dollar bool, visit func(*rule)) {

@@ -145,6 +145,9 @@ type republishRequest struct {
 	Message Outbound `json:"-"`
 }
 
+// ActionType returns "republish".
+func (cr *compiledRepublish) ActionType() string { return "republish" }
+
 // Execute evaluates the templates, publishes and reports the message.
 func (cr *compiledRepublish) Execute(ctx context.Context, out Output) (Report, error) {
 	rep := Report{Type: "republish", Resource: cr.spec.Topic}

@@ -1,6 +1,10 @@
 // Package actions runs the AWS IoT rule action types that call other
 // services: lambda, http, sqs, sns, dynamoDB, dynamoDBv2, kinesis, firehose,
-// s3, cloudwatchMetric, cloudwatchLogs, timestream and stepFunctions.
+// s3, cloudwatchMetric, cloudwatchLogs, timestream, stepFunctions and
+// cloudwatchAlarm; and it records, without sending, the requests of
+// elasticsearch, openSearch, iotAnalytics, iotEvents, iotSiteWise, kafka,
+// location and salesforce (iotemu has no client for them: their records
+// say "notSent").
 //
 // Each type is a struct with AWS's TopicRulePayload JSON members (Parse
 // builds one from a control-plane Action member). Added to a rules.Engine it

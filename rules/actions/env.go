@@ -46,7 +46,12 @@ var specs = map[string]func() Spec{
 	"kinesis": func() Spec { return &Kinesis{} }, "firehose": func() Spec { return &Firehose{} },
 	"s3": func() Spec { return &S3{} }, "cloudwatchMetric": func() Spec { return &CloudwatchMetric{} },
 	"cloudwatchLogs": func() Spec { return &CloudwatchLogs{} }, "timestream": func() Spec { return &Timestream{} },
-	"stepFunctions": func() Spec { return &StepFunctions{} },
+	"stepFunctions":   func() Spec { return &StepFunctions{} },
+	"cloudwatchAlarm": func() Spec { return &CloudwatchAlarm{} }, "openSearch": func() Spec { return &OpenSearch{} },
+	"elasticsearch": func() Spec { return &OpenSearch{kind: "elasticsearch"} }, "iotAnalytics": func() Spec { return &IotAnalytics{} },
+	"iotEvents": func() Spec { return &IotEvents{} }, "iotSiteWise": func() Spec { return &IotSiteWise{} },
+	"kafka": func() Spec { return &Kafka{} }, "location": func() Spec { return &Location{} },
+	"salesforce": func() Spec { return &Salesforce{} },
 }
 
 // Supports reports whether Parse knows an Action member name.
@@ -98,7 +103,7 @@ func (b *bound) CompileAction(c rules.ActionCompiler) (rules.Action, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile %s action: %w", b.spec.Type(), err)
 	}
-	return reporting{a}, nil
+	return reporting{a, b.spec.Type()}, nil
 }
 
 // executor is a compiled action: it renders, sends and reports.
@@ -107,7 +112,13 @@ type executor interface {
 }
 
 // reporting makes an executor a rules.ReportingAction.
-type reporting struct{ executor }
+type reporting struct {
+	executor
+	kind string
+}
+
+// ActionType returns the Action member name (rules.TypedAction).
+func (r reporting) ActionType() string { return r.kind }
 
 var _ rules.ReportingAction = reporting{}
 

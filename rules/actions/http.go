@@ -154,7 +154,8 @@ func (a *httpAction) render(ctx context.Context, out rules.Output) (HTTPRequest,
 }
 
 // httpRetries is how often a 429 or 5xx answer is retried.
-// AWS: https-rule-action.html (rules-sql.md §7.2: "retries ≤2 on 429/5xx").
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/https-rule-action.html#https-rule-action-retry-logic ("retries at
+// most twice", only on 429 and 500-599).
 const httpRetries = 2
 
 // maxResultBody bounds the part of an answer kept in the record.

@@ -14,7 +14,8 @@ import (
 // Lambda is AWS's LambdaAction: the rule output is the event of an
 // asynchronous invocation (InvocationType Event) of functionArn.
 // AWS: lambda-rule-action.html; service-2.json LambdaAction (functionArn
-// required, a template through the API and CLI, rules-sql.md §7.2).
+// required, a template through the API and CLI).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/lambda-rule-action.html#lambda-rule-action-parameters
 type Lambda struct {
 	FunctionArn string `json:"functionArn"`
 }

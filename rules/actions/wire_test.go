@@ -28,6 +28,7 @@ var serviceCases = []struct {
 	{"timestream", `{"roleArn":"r","databaseName":"d","tableName":"t","dimensions":[{"name":"a","value":"b"}]}`, "TimestreamAction", "d/t", "Timestream_20181101.WriteRecords", `"MeasureName":"v"`},
 	{"stepFunctions", `{"roleArn":"r","stateMachineName":"sm"}`, "StepFunctionsAction", "sm", "AWSStepFunctions.StartExecution", `"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:sm"`},
 	{"s3", `{"roleArn":"r","bucketName":"b","key":"k"}`, "S3Action", "b", "/b/k", `{"v":1}`},
+	{"cloudwatchAlarm", `{"roleArn":"r","alarmName":"al-${v}","stateReason":"r","stateValue":"ALARM"}`, "CloudwatchAlarmAction", "al-1", "SetAlarmState", ""}, // RPC v2 CBOR
 }
 
 // TestServiceWireAndFailures: each SDK action sends its operation to the

@@ -11,11 +11,33 @@ import (
 
 // gen translates the AST to JavaScript. Every operator becomes a call to a
 // runtime helper implementing AWS's tables: JS operators are never applied
-// to SQL values directly (rules-sql.md §10).
+// to SQL values directly.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators
 type gen struct {
 	version sql.Version
 	compat  Compat
 	depth   int // nesting depth of scopes: s0 is the payload
+	root    rootUse
+	// params, when set, are the payload members passed as parameters
+	// (see rootUse): a member read at the top scope is its parameter.
+	params map[string]int
+}
+
+// useRoot records a read of the payload: member name, or "" for all of it.
+func (g *gen) useRoot(name string) {
+	if g.depth != 0 {
+		return
+	}
+	if name == "" {
+		g.root.all = true
+		return
+	}
+	if g.root.fields == nil {
+		g.root.fields = map[string]int{}
+	}
+	if _, ok := g.root.fields[name]; !ok {
+		g.root.fields[name] = len(g.root.fields)
+	}
 }
 
 func jsString(s string) string {
@@ -72,13 +94,22 @@ func (g *gen) emit(w *strings.Builder, e sql.Expr) {
 	case *sql.Literal:
 		w.WriteString(g.literal(e))
 	case *sql.Field:
-		g.emitf(w, "G(%s,%s)", g.scope(), jsKey(e.Name))
+		// A constant member name, not G(o, k): goja boxes a key passed as
+		// a variable on every access.
+		g.useRoot(e.Name)
+		if i, ok := g.params[e.Name]; ok && g.depth == 0 {
+			w.WriteString("f" + strconv.Itoa(i))
+			return
+		}
+		sc := g.scope()
+		g.emitf(w, "(%s==null?undefined:%s[%s])", sc, sc, jsKey(e.Name))
 	case *sql.Star:
+		g.useRoot("")
 		w.WriteString(g.scope())
 	case *sql.Var:
 		g.emitf(w, "G(V,%s)", jsKey(e.Name))
 	case *sql.Member:
-		g.emitf(w, "G(%e,%s)", e.X, jsKey(e.Name))
+		g.emitf(w, "((t=%e)==null?undefined:t[%s])", e.X, jsKey(e.Name))
 	case *sql.Index:
 		g.emitf(w, "$.f_get(%e,%e)", e.X, e.Index)
 	case *sql.Call:
@@ -160,7 +191,8 @@ func (g *gen) unary(w *strings.Builder, e *sql.Unary) {
 }
 
 // binary compiles operators. AND/OR evaluate both sides unless
-// Compat.ShortCircuitLogic is set (rules-sql.md §4.3, UNCONFIRMED).
+// Compat.ShortCircuitLogic is set (UNCONFIRMED, docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-and
 func (g *gen) binary(w *strings.Builder, e *sql.Binary) {
 	switch e.Op {
 	case "AND", "OR":
@@ -220,7 +252,14 @@ func (g *gen) objectLit(w *strings.Builder, e *sql.ObjectLit) {
 // subquery compiles a nested object query: the FROM value is iterated (a
 // non-array is a one-element collection), elements whose WHERE is not true
 // are dropped, Undefined results are dropped, and the result is an array.
-// AWS: iot-sql-nested-queries.html (rules-sql.md §2.6).
+// SELECT VALUE over a non-array FROM value yields the value itself, not a
+// one-element array: AWS's transform example 3 passes
+// `(select value c from data2)`, data2 an object, as the Array argument and
+// gets data2.c enriched; a SELECT list over an object stays a one-element
+// array (validation-tool include-topic-and-transform.json reads it with
+// get(..., 0)). docs/compatibility.md "Rules engine".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-nested-queries.html;
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-func-transform-example3
 func (g *gen) subquery(w *strings.Builder, e *sql.Subquery) {
 	g.depth++
 	s := g.scope()
@@ -232,7 +271,11 @@ func (g *gen) subquery(w *strings.Builder, e *sql.Subquery) {
 	}
 	w.WriteString("var x=")
 	g.emitSelect(w, e.Select)
-	w.WriteString(";if(x!==undefined)r.push(x);}return r;})(")
+	w.WriteString(";if(x!==undefined){$.k();r.push(x);}}")
+	if e.Select.Value != nil {
+		w.WriteString("if(a!==c)return r[0];")
+	}
+	w.WriteString("return r;})(")
 	g.depth-- // the FROM value is evaluated in the enclosing scope
 	g.emit(w, e.From)
 	w.WriteString(")")
@@ -248,12 +291,14 @@ func (g *gen) emitSelect(w *strings.Builder, sel *sql.Select) {
 		return
 	}
 	if len(sel.Items) == 1 && sel.Items[0].Star {
+		g.useRoot("")
 		w.WriteString(g.scope())
 		return
 	}
 	w.WriteString("(function(){var o={};")
 	for i, it := range sel.Items {
 		if it.Star {
+			g.useRoot("")
 			w.WriteString("ST(o," + g.scope() + ");")
 			continue
 		}
@@ -273,7 +318,8 @@ func (g *gen) emitSelect(w *strings.Builder, sel *sql.Select) {
 // implicitName is the output key of an item without AS: the field name, the
 // last path segment, the variable or function name, else "_<n>" (1-based).
 // AWS documents only the plain field case (iot-sql-select.html); the rest is
-// UNCONFIRMED (rules-sql.md §2.9).
+// UNCONFIRMED (docs/compatibility.md "Rules engine").
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-select.html#iot-sql-select
 func implicitName(e sql.Expr, i int) string {
 	switch e := e.(type) {
 	case *sql.Field:

@@ -19,8 +19,7 @@ var numericString = regexp.MustCompile(`^-?\d+(\.\d+)?([eE]-?\d+)?$`)
 func toDec(v goja.Value) (float64, bool) {
 	switch kindOf(v) {
 	case kInt:
-		f, _ := new(big.Float).SetInt(bigOf(v)).Float64()
-		return f, true
+		return bigFloat(bigOf(v)), true
 	case kDec:
 		return v.ToFloat(), true
 	case kStr:
@@ -54,7 +53,18 @@ func (n numArg) float() float64 {
 	if !n.isInt {
 		return n.f
 	}
-	f, _ := new(big.Float).SetInt(n.i).Float64()
+	return bigFloat(n.i)
+}
+
+// bigFloat converts an Int to the nearest double, without allocating for
+// values a double holds exactly.
+func bigFloat(b *big.Int) float64 {
+	if b.IsInt64() {
+		if n := b.Int64(); n > -1<<53 && n < 1<<53 {
+			return float64(n)
+		}
+	}
+	f, _ := new(big.Float).SetInt(b).Float64()
 	return f
 }
 
@@ -147,7 +157,7 @@ func (r *rt) toStr(v goja.Value) (string, bool) {
 	case kBool:
 		return strconv.FormatBool(v.ToBoolean()), true
 	case kArr, kObj:
-		return string(r.marshal(v, false)), true
+		return string(r.marshal(v, false)), true // bounded by writeValue
 	case kBytes:
 		return string(bytesOf(v)), true
 	}

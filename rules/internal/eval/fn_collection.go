@@ -7,7 +7,8 @@ import (
 )
 
 // collectionFuncs: AWS: iot-sql-functions.html (isNull, isUndefined, get,
-// transform, get_or_default); rules-sql.md §5.1.
+// transform, get_or_default).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-functions
 func collectionFuncs() map[string]sqlFunc {
 	return map[string]sqlFunc{
 		"isnull": func(r *rt, a []goja.Value) goja.Value {
@@ -62,7 +63,8 @@ func fnGet(r *rt, a []goja.Value) goja.Value {
 // fnTransform implements transform("enrichArray", obj, arr): each object
 // element of arr is copied and obj's members are added after its own. Any
 // other mode is Undefined. A one-element array holding an object (the result
-// of a nested query) is accepted as obj (UNCONFIRMED, rules-sql.md §2.6).
+// of a nested query) is accepted as obj (UNCONFIRMED, docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-func-transform-example3
 // AWS: iot-sql-functions.html#iot-func-transform.
 func fnTransform(r *rt, a []goja.Value) goja.Value {
 	if !argsN(a, 3) || kindOf(a[0]) != kStr || a[0].String() != "enrichArray" {

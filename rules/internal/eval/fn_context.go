@@ -9,7 +9,8 @@ import (
 
 // contextFuncs read the message context. AWS: iot-sql-functions.html
 // (topic, clientid, principal, accountid, sql_version, traceid, sourceip,
-// get_mqtt_property, get_user_properties); rules-sql.md §5.2.
+// get_mqtt_property, get_user_properties).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-functions
 func contextFuncs() map[string]sqlFunc {
 	optional := func(get func(e *Env) string) sqlFunc {
 		return func(r *rt, a []goja.Value) goja.Value {
@@ -66,7 +67,8 @@ func fnTopic(r *rt, a []goja.Value) goja.Value {
 }
 
 // fnMQTTProperty returns an MQTT 5 property by the names AWS samples use;
-// absent properties are Undefined (UNCONFIRMED, rules-sql.md §5.2).
+// absent properties are Undefined (UNCONFIRMED, docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-function-get-mqtt-property
 func fnMQTTProperty(r *rt, a []goja.Value) goja.Value {
 	if !argsN(a, 1) || kindOf(a[0]) != kStr {
 		return undef

@@ -55,6 +55,9 @@ func fnEncode(r *rt, a []goja.Value) goja.Value {
 	if !ok {
 		return undef
 	}
+	if base64.StdEncoding.EncodedLen(len(s)) > MaxValueBytes {
+		r.fail(ErrTooLarge)
+	}
 	return r.vStr(base64.StdEncoding.EncodeToString([]byte(s)))
 }
 

@@ -9,7 +9,8 @@ import (
 	"github.com/dop251/goja"
 )
 
-// mathFuncs: AWS: iot-sql-functions.html (abs ... trunc); rules-sql.md §5.1.
+// mathFuncs: abs ... trunc.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-functions
 func mathFuncs() map[string]sqlFunc {
 	m := map[string]sqlFunc{
 		"abs":       fnAbs,

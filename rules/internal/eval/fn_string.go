@@ -8,7 +8,8 @@ import (
 	"github.com/dop251/goja"
 )
 
-// stringFuncs: AWS: iot-sql-functions.html (concat ... chr); rules-sql.md §5.1.
+// stringFuncs: concat ... chr.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-functions
 // Lengths and indices count UTF-16 code units like the Java engine.
 func stringFuncs() map[string]sqlFunc {
 	return map[string]sqlFunc{
@@ -53,11 +54,14 @@ func (r *rt) strArgs(a []goja.Value) ([]string, bool) {
 
 func str1(f func(r *rt, s string) goja.Value) sqlFunc {
 	return func(r *rt, a []goja.Value) goja.Value {
-		s, ok := r.strArgs(a)
-		if !ok || len(s) != 1 {
+		if len(a) != 1 {
 			return undef
 		}
-		return f(r, s[0])
+		s, ok := r.toStr(a[0])
+		if !ok {
+			return undef
+		}
+		return f(r, s)
 	}
 }
 
@@ -88,6 +92,7 @@ func fnConcat(r *rt, a []goja.Value) goja.Value {
 		}
 		var items []goja.Value
 		for _, x := range a {
+			r.charge(0)
 			if kindOf(x) == kArr {
 				items = append(items, arrItems(x.(*goja.Object))...)
 			} else {
@@ -100,7 +105,20 @@ func fnConcat(r *rt, a []goja.Value) goja.Value {
 	if !ok {
 		return undef
 	}
+	r.checkLen(s...)
 	return r.vStr(strings.Join(s, ""))
+}
+
+// checkLen fails the evaluation before a result of the parts' total length
+// is built past MaxValueBytes (the charge of the result comes after).
+func (r *rt) checkLen(parts ...string) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	if n > MaxValueBytes {
+		r.fail(ErrTooLarge)
+	}
 }
 
 // pad implements lpad/rpad: n spaces, n clamped to 0..1000, Decimal n rounded
@@ -172,6 +190,11 @@ func fnReplace(r *rt, a []goja.Value) goja.Value {
 	if !ok || len(s) != 3 {
 		return undef
 	}
+	if d := len(s[2]) - len(s[1]); d > 0 {
+		if n := strings.Count(s[0], s[1]); n > 0 && len(s[0])+n*d > MaxValueBytes {
+			r.fail(ErrTooLarge)
+		}
+	}
 	return r.vStr(strings.ReplaceAll(s[0], s[1], s[2]))
 }
 
@@ -203,6 +226,9 @@ func fnRegexpReplace(r *rt, a []goja.Value) goja.Value {
 	rx, err := regexp.Compile(s[1])
 	if err != nil {
 		return undef
+	}
+	if n := len(rx.FindAllStringIndex(s[0], -1)); len(s[0])+n*len(s[2]) > MaxValueBytes {
+		r.fail(ErrTooLarge) // a bound: $n references may grow it more, charged after
 	}
 	return r.vStr(rx.ReplaceAllString(s[0], javaReplacement(s[2])))
 }

@@ -17,8 +17,9 @@ import (
 // (5.0) and scientific notation is used outside [1e-3, 1e7). 2016-03-23
 // processes whole decimals as Int, printing 5 for 5.0; other values use plain
 // notation in [1e-7, 1e21) and Java-style "E" notation outside.
-// AWS: iot-sql-data-types.html; validation-tool casting-sensor-payload*.json
-// (rules-sql.md §3 and §4.1).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-data-types.html#iot-sql-data-types;
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-rule-sql-version.html#iot-rule-sql-version;
+// validation-tool casting-sensor-payload*.json (docs/compatibility.md).
 func formatDecimal(f float64, modern bool) string {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return strconv.FormatFloat(f, 'g', -1, 64)
@@ -42,6 +43,19 @@ func formatDecimal(f float64, modern bool) string {
 		return s
 	}
 	return javaSci(f)
+}
+
+// appendDecimal appends formatDecimal(f, modern), without allocating in the
+// common 2016-03-23 case.
+func appendDecimal(dst []byte, f float64, modern bool) []byte {
+	a := math.Abs(f)
+	if modern && !math.IsNaN(f) && !math.IsInf(f, 0) && (a == 0 || (a >= 1e-7 && a < 1e21)) {
+		if f == math.Trunc(f) {
+			return strconv.AppendFloat(dst, f, 'f', 0, 64)
+		}
+		return strconv.AppendFloat(dst, f, 'f', -1, 64)
+	}
+	return append(dst, formatDecimal(f, modern)...)
 }
 
 // javaSci formats like Java: 1.0E10, 1.5E-7.
@@ -69,9 +83,45 @@ func (r *rt) marshal(v goja.Value, top bool) []byte {
 	return b.Bytes()
 }
 
+// writeOut writes the SELECT result: a raw (non-JSON) payload as its bytes,
+// anything else as JSON.
+func (r *rt) writeOut(v goja.Value) {
+	r.outKind = kindOf(v)
+	if r.outKind == kBytes {
+		r.out.Write(bytesOf(v))
+		return
+	}
+	r.writeValue(&r.out, v, 0)
+}
+
+// writeFlat writes a flat SELECT list: the values under the program's keys
+// in SELECT order, Undefined ones omitted.
+func (r *rt) writeFlat(vals []goja.Value) {
+	r.outKind = kObj
+	b := &r.out
+	b.WriteByte('{')
+	first := true
+	for i, v := range vals {
+		if i >= len(r.cur.keys) || kindOf(v) == kUndef {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		b.Write(r.cur.keys[i])
+		r.writeValue(b, v, 1)
+	}
+	b.WriteByte('}')
+}
+
 const maxMarshalDepth = 1000
 
 func (r *rt) writeValue(b *bytes.Buffer, v goja.Value, depth int) {
+	if b.Len() > MaxValueBytes {
+		r.fail(ErrTooLarge) // shared references can make any value huge
+	}
+	r.tick()
 	if depth > maxMarshalDepth {
 		b.WriteString("null")
 		return
@@ -83,9 +133,13 @@ func (r *rt) writeValue(b *bytes.Buffer, v goja.Value, depth int) {
 	case kBool:
 		b.WriteString(strconv.FormatBool(v.ToBoolean()))
 	case kInt:
-		b.WriteString(bigOf(v).String())
+		if i := bigOf(v); i.IsInt64() {
+			b.Write(strconv.AppendInt(b.AvailableBuffer(), i.Int64(), 10))
+		} else {
+			b.Write(i.Append(b.AvailableBuffer(), 10))
+		}
 	case kDec:
-		b.WriteString(formatDecimal(v.ToFloat(), r.version.Modern()))
+		b.Write(appendDecimal(b.AvailableBuffer(), v.ToFloat(), r.version.Modern()))
 	case kStr:
 		writeString(b, v.String())
 	case kBytes:

@@ -21,8 +21,8 @@ func builtins() map[string]sqlFunc {
 	return all
 }
 
-// helpers builds the `$` object: operators and functions bound to r.
-func (r *rt) helpers() *goja.Object {
+// helperObject builds the `$` object: operators and functions bound to r.
+func (r *rt) helperObject() *goja.Object {
 	d := r.vm.NewObject()
 	bin := func(f func(a, b goja.Value) goja.Value) func(goja.FunctionCall) goja.Value {
 		return func(c goja.FunctionCall) goja.Value { return f(c.Argument(0), c.Argument(1)) }
@@ -51,6 +51,10 @@ func (r *rt) helpers() *goja.Object {
 	set("cast", bin(func(a, b goja.Value) goja.Value { return r.cast(a, b.String()) }))
 	set("tstr", func(c goja.FunctionCall) goja.Value { return r.vStr(r.templateString(c.Argument(0))) })
 	set("encodeRaw", func(c goja.FunctionCall) goja.Value { return r.encodeRaw(c.Argument(0)) })
+	set("k", func(goja.FunctionCall) goja.Value { r.charge(elementBytes); return undef })
+	set("out", func(c goja.FunctionCall) goja.Value { r.writeOut(c.Argument(0)); return undef })
+	set("outf", func(c goja.FunctionCall) goja.Value { r.writeFlat(c.Arguments); return undef })
+	set("vars", func(c goja.FunctionCall) goja.Value { r.vars = r.marshal(c.Argument(0), false); return undef })
 	for name, f := range builtins() {
 		set("f_"+name, func(c goja.FunctionCall) goja.Value { return f(r, c.Arguments) })
 	}

@@ -18,6 +18,7 @@ func (r *rt) add(a, b goja.Value) goja.Value {
 		if !ok1 || !ok2 {
 			return undef
 		}
+		r.checkLen(sa, sb)
 		return r.vStr(sa + sb)
 	}
 	if !isNumeric(ka) || !isNumeric(kb) {
@@ -136,10 +137,13 @@ func (r *rt) eq(a, b goja.Value, negate bool) goja.Value {
 	if kindOf(a) == kUndef || kindOf(b) == kUndef {
 		return undef
 	}
-	return r.vBool(equal(a, b) != negate)
+	return r.vBool(r.equal(a, b) != negate)
 }
 
-func equal(a, b goja.Value) bool {
+// equal compares deeply; it checks the time limit as it goes (arrays
+// sharing elements can be exponentially larger than their memory).
+func (r *rt) equal(a, b goja.Value) bool {
+	r.tick()
 	ka, kb := kindOf(a), kindOf(b)
 	if isNumeric(ka) && isNumeric(kb) {
 		x, _ := toNum(a)
@@ -154,7 +158,9 @@ func equal(a, b goja.Value) bool {
 	}
 	switch ka {
 	case kNull:
-		return true // Null = Null is not tabulated; presumably true (rules-sql.md §4.5)
+		// `<>` of Null and Null is false, so `=` is true.
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-not-eq
+		return true
 	case kBool:
 		return a.ToBoolean() == b.ToBoolean()
 	case kStr:
@@ -162,34 +168,34 @@ func equal(a, b goja.Value) bool {
 	case kBytes:
 		return string(bytesOf(a)) == string(bytesOf(b))
 	case kArr:
-		return equalArrays(a.(*goja.Object), b.(*goja.Object))
+		return r.equalArrays(a.(*goja.Object), b.(*goja.Object))
 	case kObj:
-		return equalObjects(a.(*goja.Object), b.(*goja.Object))
+		return r.equalObjects(a.(*goja.Object), b.(*goja.Object))
 	}
 	return false
 }
 
-func equalArrays(a, b *goja.Object) bool {
+func (r *rt) equalArrays(a, b *goja.Object) bool {
 	x, y := arrItems(a), arrItems(b)
 	if len(x) != len(y) {
 		return false
 	}
 	for i := range x {
-		if !equal(x[i], y[i]) {
+		if !r.equal(x[i], y[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func equalObjects(a, b *goja.Object) bool {
+func (r *rt) equalObjects(a, b *goja.Object) bool {
 	ka, kb := objKeys(a), objKeys(b)
 	if len(ka) != len(kb) {
 		return false
 	}
 	for _, k := range ka {
 		vb := getKey(b, k)
-		if kindOf(vb) == kUndef || !equal(getKey(a, k), vb) {
+		if kindOf(vb) == kUndef || !r.equal(getKey(a, k), vb) {
 			return false
 		}
 	}
@@ -198,13 +204,14 @@ func equalObjects(a, b *goja.Object) bool {
 
 // in implements `x IN list`: true if x equals an element, false otherwise,
 // Undefined if x is Undefined or the right side is not an array.
-// AWS: iot-sql-operators.html (IN; details UNCONFIRMED, rules-sql.md §4.6).
+// Details UNCONFIRMED (docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-in
 func (r *rt) in(x, list goja.Value) goja.Value {
 	if kindOf(x) == kUndef || kindOf(list) != kArr {
 		return undef
 	}
 	for _, it := range arrItems(list.(*goja.Object)) {
-		if kindOf(it) != kUndef && equal(x, it) {
+		if kindOf(it) != kUndef && r.equal(x, it) {
 			return r.vBool(true)
 		}
 	}

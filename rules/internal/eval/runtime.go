@@ -1,10 +1,13 @@
 package eval
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -83,12 +86,33 @@ func NewEvaluator(timeout time.Duration) (*Evaluator, error) {
 // rt is one pooled runtime plus the state of the evaluation it runs.
 type rt struct {
 	vm      *goja.Runtime
+	helpers goja.Value // the `$` object
+	fns     map[*goja.Program]goja.Callable
+
+	// The evaluation being run.
 	version sql.Version
 	env     *Env
 	ctx     context.Context
 	fatal   error
 	calls   map[string]int // once-per-statement external calls
 	zones   map[string]*time.Location
+	cur     *Program
+	out     bytes.Buffer // the SELECT result, written by $.out/$.outf
+	outKind kind
+	vars    []byte
+	scratch big.Int // see vInt64
+	argv    []goja.Value
+
+	// timer interrupts the evaluation at its time limit; it is made once
+	// per runtime and reset per evaluation. interrupt signals fired once
+	// per call, so that run can wait for a late one before the next
+	// evaluation.
+	timer *time.Timer
+	fired chan struct{}
+	// stop is set by interrupt, for Go-side loops (see charge); used is
+	// what Go-side functions built in this evaluation.
+	stop atomic.Bool
+	used int
 }
 
 // zone resolves a zone id, caching per runtime (time.LoadLocation reads the
@@ -109,56 +133,110 @@ func (r *rt) zone(id string) (*time.Location, error) {
 }
 
 func (ev *Evaluator) newRT() *rt {
-	r := &rt{vm: goja.New()}
+	r := &rt{vm: goja.New(), fired: make(chan struct{}, 2)}
 	r.vm.SetMaxCallStackSize(2000)
-	_ = r.vm.Set("__rt", r.helpers())
+	r.helpers = r.helperObject()
 	if _, err := r.vm.RunProgram(ev.prelude); err != nil {
 		panic(fmt.Sprintf("eval: prelude failed: %v", err))
 	}
+	r.timer = time.AfterFunc(time.Hour, r.interrupt)
+	r.timer.Stop()
 	return r
 }
+
+// interrupt stops the running evaluation (time limit or context end).
+func (r *rt) interrupt() {
+	r.stop.Store(true)
+	r.vm.Interrupt(ErrTimeout)
+	r.fired <- struct{}{}
+}
+
+// fn returns the function a program evaluates to, made once per runtime.
+func (r *rt) fn(p *goja.Program) (goja.Callable, error) {
+	if f, ok := r.fns[p]; ok {
+		return f, nil
+	}
+	v, err := r.vm.RunProgram(p)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate: %w", err)
+	}
+	f, ok := goja.AssertFunction(v)
+	if !ok {
+		return nil, errors.New("evaluate: program is not a function")
+	}
+	if r.fns == nil || len(r.fns) >= maxCachedPrograms {
+		r.fns = map[*goja.Program]goja.Callable{} // rules replaced many times: start over
+	}
+	r.fns[p] = f
+	return f, nil
+}
+
+// maxCachedPrograms bounds the functions a runtime keeps.
+const maxCachedPrograms = 4096
 
 func (ev *Evaluator) acquire(ctx context.Context, v sql.Version, env *Env) *rt {
 	r := ev.pool.Get().(*rt)
 	r.version, r.env, r.ctx, r.fatal, r.calls = v, env, ctx, nil, nil
+	r.out.Reset()
+	r.outKind, r.vars, r.used = kUndef, nil, 0
+	r.stop.Store(false)
 	return r
 }
 
 func (ev *Evaluator) release(r *rt) {
-	r.env, r.ctx, r.fatal = nil, nil, nil
-	_ = r.vm.Set("__root", nil)
-	_ = r.vm.Set("__vars", nil)
+	r.env, r.ctx, r.fatal, r.cur = nil, nil, nil, nil
+	clear(r.argv) // let the payload's values go
+	if r.out.Cap() > 64<<10 {
+		r.out = bytes.Buffer{} // do not keep a large output alive in the pool
+	}
 	ev.pool.Put(r)
 }
 
-// root converts the payload: JSON when it parses, else the raw bytes.
-// AWS: binary-payloads.html.
-func (r *rt) root(payload []byte) goja.Value {
-	if v, err := r.parseJSON(payload); err == nil {
-		return v
+// args fills the function arguments after the fixed ones (the `$` object
+// and extra): the converted payload (JSON when it parses, else the raw
+// bytes), or only the members the program reads, one per parameter.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/binary-payloads.html
+func (r *rt) args(payload []byte, use rootUse, extra ...goja.Value) []goja.Value {
+	a := append(r.argv[:0], r.helpers, undef)
+	a = append(a, extra...)
+	switch {
+	case use.all:
+		if v, err := r.parseJSON(payload); err == nil {
+			a[1] = v
+		} else {
+			a[1] = r.vm.ToValue(r.vm.NewArrayBuffer(payload))
+		}
+	case len(use.fields) > 0:
+		n := len(a)
+		for range use.fields {
+			a = append(a, undef)
+		}
+		_ = r.parseFields(payload, use.fields, a[n:]) // not JSON: every member Undefined
 	}
-	return r.vm.ToValue(r.vm.NewArrayBuffer(payload))
+	r.argv = a
+	return a
 }
 
-// run executes a program under the evaluation time limit and the context:
-// vm.Interrupt stops a runaway expression and no goroutine outlives run.
-func (ev *Evaluator) run(ctx context.Context, r *rt, p *goja.Program) (goja.Value, error) {
+// run calls a compiled function under the evaluation time limit and the
+// context: the runtime's timer (and, for a cancellable context, a context
+// callback) interrupts a runaway expression; no goroutine outlives run.
+func (ev *Evaluator) run(ctx context.Context, r *rt, fn goja.Callable, args ...goja.Value) (goja.Value, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("evaluate: %w", err)
 	}
 	if ev.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, ev.timeout)
-		defer cancel()
+		r.timer.Reset(ev.timeout)
 	}
-	done := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		defer close(done)
-		r.vm.Interrupt(ErrTimeout)
-	})
-	v, err := r.vm.RunProgram(p)
-	if !stop() {
-		<-done
+	var stopCtx func() bool
+	if ctx.Done() != nil {
+		stopCtx = context.AfterFunc(ctx, r.interrupt)
+	}
+	v, err := fn(goja.Undefined(), args...)
+	if ev.timeout > 0 && !r.timer.Stop() {
+		<-r.fired
+	}
+	if stopCtx != nil && !stopCtx() {
+		<-r.fired
 	}
 	r.vm.ClearInterrupt()
 	if r.fatal != nil {
@@ -181,21 +259,28 @@ func (ev *Evaluator) run(ctx context.Context, r *rt, p *goja.Program) (goja.Valu
 func (ev *Evaluator) Run(ctx context.Context, p *Program, env *Env) (Outcome, error) {
 	r := ev.acquire(ctx, p.version, env)
 	defer ev.release(r)
-	_ = r.vm.Set("__root", r.root(env.Payload))
-	v, err := ev.run(ctx, r, p.prog)
+	fn, err := r.fn(p.prog)
 	if err != nil {
 		return Outcome{}, err
 	}
-	if kindOf(v) != kArr {
+	r.cur = p
+	v, err := ev.run(ctx, r, fn, r.args(env.Payload, p.root)...)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if kindOf(v) != kBool || !v.ToBoolean() {
 		return Outcome{}, nil
 	}
-	pair := arrItems(v.(*goja.Object))
-	out := pair[0]
-	if p.selectValue && !p.version.Modern() && kindOf(out) == kArr {
-		// AWS: iot-rule-sql-version.html (top-level arrays need 2016-03-23).
+	if p.selectValue && !p.version.Modern() && r.outKind == kArr {
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-rule-sql-version.html
+		// (top-level arrays need 2016-03-23).
 		return Outcome{}, errors.New("evaluate: SELECT VALUE of an array requires SQL version 2016-03-23")
 	}
-	return Outcome{Matched: true, Payload: r.marshal(out, true), Vars: r.marshal(pair[1], false)}, nil
+	o := Outcome{Matched: true, Vars: r.vars}
+	if r.out.Len() > 0 {
+		o.Payload = bytes.Clone(r.out.Bytes())
+	}
+	return o, nil
 }
 
 // RunTemplate evaluates a substitution template against the original payload
@@ -203,15 +288,17 @@ func (ev *Evaluator) Run(ctx context.Context, p *Program, env *Env) (Outcome, er
 func (ev *Evaluator) RunTemplate(ctx context.Context, p *ExprProgram, env *Env, vars []byte) (string, error) {
 	r := ev.acquire(ctx, p.version, env)
 	defer ev.release(r)
-	_ = r.vm.Set("__root", r.root(env.Payload))
-	vv := goja.Value(r.newObj())
+	fn, err := r.fn(p.prog)
+	if err != nil {
+		return "", err
+	}
+	vv := undef
 	if len(vars) > 0 {
 		if parsed, err := r.parseJSON(vars); err == nil {
 			vv = parsed
 		}
 	}
-	_ = r.vm.Set("__vars", vv)
-	v, err := ev.run(ctx, r, p.prog)
+	v, err := ev.run(ctx, r, fn, r.args(env.Payload, p.root, vv)...)
 	if err != nil {
 		return "", err
 	}

@@ -4,13 +4,15 @@ import (
 	"math"
 	"math/big"
 	"reflect"
+	"strconv"
+	"unsafe"
 
 	"github.com/dop251/goja"
 )
 
 // kind is an AWS IoT SQL data type. AWS: iot-sql-data-types.html.
 //
-// Representation in the JavaScript runtime (rules-sql.md §10):
+// Representation in the JavaScript runtime:
 //   - Undefined: JS undefined (never serialized; members are dropped)
 //   - Null: JS null
 //   - Boolean: JS boolean
@@ -81,7 +83,16 @@ var (
 	null  = goja.Null()
 )
 
+// bigOf returns a BigInt's value without the copy goja's Export makes (one
+// allocation per operand on the hot path): goja's BigInt value is a
+// *big.Int under another name. The result is read-only.
 func bigOf(v goja.Value) *big.Int {
+	if goja.IsBigInt(v) {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Pointer && rv.Type().Elem().ConvertibleTo(bigIntType) {
+			return (*big.Int)(unsafe.Pointer(rv.Pointer()))
+		}
+	}
 	b, _ := v.Export().(*big.Int)
 	if b == nil {
 		return new(big.Int)
@@ -89,9 +100,16 @@ func bigOf(v goja.Value) *big.Int {
 	return b
 }
 
+var bigIntType = reflect.TypeOf(big.Int{})
+
 func (r *rt) vInt(b *big.Int) goja.Value { return r.vm.ToValue(b) }
 
-func (r *rt) vInt64(n int64) goja.Value { return r.vm.ToValue(big.NewInt(n)) }
+// vInt64 returns an Int; ToValue copies the big.Int, so one scratch value
+// per runtime serves every call.
+func (r *rt) vInt64(n int64) goja.Value {
+	r.scratch.SetInt64(n)
+	return r.vm.ToValue(&r.scratch)
+}
 
 // vDec returns a Decimal; NaN and infinities are Undefined because AWS
 // Decimals cannot hold them (iot-sql-data-types.html, Decimal range).
@@ -102,11 +120,16 @@ func (r *rt) vDec(f float64) goja.Value {
 	return r.vm.ToValue(f)
 }
 
-func (r *rt) vStr(s string) goja.Value { return r.vm.ToValue(s) }
+// vStr returns a String built by a function, charged to the evaluation.
+func (r *rt) vStr(s string) goja.Value {
+	r.charge(len(s))
+	return r.vm.ToValue(s)
+}
 
 func (r *rt) vBool(b bool) goja.Value { return r.vm.ToValue(b) }
 
 func (r *rt) vArr(items []goja.Value) goja.Value {
+	r.charge(elementBytes * len(items))
 	a := make([]any, len(items))
 	for i, it := range items {
 		a[i] = it
@@ -147,7 +170,7 @@ func arrItems(o *goja.Object) []goja.Value {
 	return out
 }
 
-func itoa(i int) string { return big.NewInt(int64(i)).String() }
+func itoa(i int) string { return strconv.Itoa(i) }
 
 func bytesOf(v goja.Value) []byte {
 	ab, _ := v.Export().(goja.ArrayBuffer)

@@ -13,7 +13,8 @@ func (p *parser) enter() error {
 func (p *parser) leave() { p.depth-- }
 
 // expr parses an expression. Precedence (lowest first; AWS does not document
-// it, rules-sql.md §2.3): OR, AND, NOT, comparison/IN, + -, * / %, unary -,
+// it, AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators):
+// OR, AND, NOT, comparison/IN, + -, * / %, unary -,
 // postfix . and [].
 func (p *parser) expr() (Expr, error) {
 	if err := p.enter(); err != nil {
@@ -100,8 +101,8 @@ func (p *parser) comparison() (Expr, error) {
 }
 
 // inList parses the right side of IN: a parenthesised list or an expression
-// that evaluates to an array. AWS: iot-sql-operators.html (IN section,
-// body unread: rules-sql.md §4.6, UNCONFIRMED).
+// that evaluates to an array (UNCONFIRMED, docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-operators.html#iot-sql-operators-in
 func (p *parser) inList(x Expr, pos Pos) (*In, error) {
 	in := &In{X: x, P: pos}
 	if p.peek().Kind != TokLParen || isKw(p.peekN(1), "select") {
@@ -183,7 +184,8 @@ func (p *parser) unary() (Expr, error) {
 }
 
 // postfix parses member access `.name` and indexing `[i]` (JSON extensions,
-// AWS: iot-sql-json.html; bracket indexing is UNCONFIRMED, rules-sql.md §2.3).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-json.html#iot-sql-json; bracket indexing is
+// UNCONFIRMED, docs/compatibility.md).
 func (p *parser) postfix() (Expr, error) {
 	x, err := p.primary()
 	if err != nil {

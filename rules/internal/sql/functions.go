@@ -10,7 +10,8 @@ type FuncInfo struct {
 }
 
 // Functions lists every function the engine implements, by lower-case name.
-// AWS: iot-sql-functions.html (version notes per function, rules-sql.md §3).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-functions (version
+// notes per function).
 var Functions = map[string]FuncInfo{
 	// math
 	"abs": {}, "acos": {}, "asin": {}, "atan": {}, "atan2": {}, "cos": {}, "sin": {}, "tan": {},

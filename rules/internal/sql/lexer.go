@@ -149,7 +149,8 @@ func (l *lexer) number(p Pos) (Token, error) {
 
 // str lexes a single- or double-quoted string literal. A doubled quote and
 // backslash escapes (JSON style) are accepted; AWS does not document string
-// escaping (rules-sql.md §2.4, UNCONFIRMED).
+// escaping (UNCONFIRMED, docs/compatibility.md).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-literals.html#iot-sql-literals
 func (l *lexer) str(p Pos, q byte) (Token, error) {
 	l.advance()
 	var b strings.Builder

@@ -107,7 +107,8 @@ func (p *parser) next() Token {
 }
 
 // isKw reports whether t is the keyword kw (case-insensitive).
-// AWS: keywords appear as SELECT/select/as/AS in the examples (rules-sql.md §2.8).
+// AWS: keywords appear as SELECT/select/as/AS in the examples:
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-func-transform-example3.
 func isKw(t Token, kw string) bool { return t.Kind == TokIdent && strings.EqualFold(t.Text, kw) }
 
 func (p *parser) acceptKw(kw string) bool {
@@ -265,7 +266,9 @@ func (p *parser) selectItem() (SelectItem, error) {
 }
 
 // alias parses a possibly dotted alias; `AS a.b` builds nested objects.
-// AWS: validation-tool undefined-function-check-payload.json (rules-sql.md §2.1).
+// AWS: validation-tool undefined-function-check-payload.json
+// (docs/compatibility.md "Rules engine");
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-select.html#iot-sql-select
 func (p *parser) alias() ([]string, error) {
 	var parts []string
 	for {

@@ -2,12 +2,13 @@ package controlplane
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 
+	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/rules/actions"
 )
@@ -127,7 +128,9 @@ func parseAction(env ActionParser, raw json.RawMessage, at string) (rules.Action
 		}
 		return a, compact.Bytes(), err
 	}
-	return storedAction{kind: kind}, compact.Bytes(), nil
+	// Every type of AWS's model runs (rules/actions); a type added to the
+	// model later is refused loudly rather than stored and never run.
+	return nil, nil, awsrest.Errorf(http.StatusNotImplemented, "NotImplementedException", "iotemu does not run %s actions", kind)
 }
 
 // republishAction is AWS's RepublishAction.
@@ -179,14 +182,6 @@ func parseRepublish(body json.RawMessage, at string) (rules.Action, error) {
 	}
 	return r, nil
 }
-
-// storedAction is an action type accepted and returned by GetTopicRule
-// but not run by this version of iotemu (cloudwatchAlarm, elasticsearch,
-// openSearch, iotAnalytics, iotEvents, iotSiteWise, kafka, location,
-// salesforce).
-type storedAction struct{ kind string }
-
-func (storedAction) Do(context.Context, rules.Output) error { return nil }
 
 // topicRuleJSON is AWS's TopicRule, the "rule" of GetTopicRule.
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_TopicRule.html#API_TopicRule_Contents

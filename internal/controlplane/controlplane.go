@@ -9,6 +9,7 @@ import (
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
+	"github.com/iotemu/iotemu/jobs"
 	"github.com/iotemu/iotemu/registry"
 )
 
@@ -28,6 +29,10 @@ type Config struct {
 	// operations; with a nil store they are not served.
 	Authorizers      *customauth.Store
 	AuthorizerTester AuthorizerTester
+	// Jobs serves the Jobs operations; nil leaves them unemulated.
+	Jobs *jobs.Service
+	// Events holds the event configurations; nil leaves them unemulated.
+	Events *EventConfigurations
 	// Endpoints answers DescribeEndpoint.
 	Endpoints Endpoints
 	// CACertPEM is the emulator's CA, written as ca.pem next to the
@@ -84,6 +89,8 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerEndpoint(rt)
 	c.registerTopicRules(rt)
 	c.registerAuthorizers(rt)
+	c.registerJobs(rt)
+	c.registerEvents(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

@@ -157,6 +157,11 @@ func (e *environment) handOver(ctx context.Context, inv *invocation, initTimeout
 	case o := <-e.initErr:
 		return withReset(o), false, false, nil
 	case <-e.exited:
+		select {
+		case o := <-e.initErr: // reported, then exited: the report is the answer
+			return withReset(o), false, false, nil
+		default:
+		}
 		if warm {
 			return outcome{}, false, false, errRetired
 		}

@@ -255,25 +255,28 @@ func TestCommandConcurrency(t *testing.T) {
 	const max, calls = 2, 6
 	f := newFixture(t, lambdafn.Command{Name: "parallel", MaxConcurrency: max, Timeout: 20 * time.Second})
 	dir := t.TempDir()
-	pids := make(chan int, calls)
+	payload, _ := json.Marshal(map[string]any{"action": "barrier", "dir": dir, "n": max})
+	results := make(chan lambdafn.Response, calls)
 	var wg sync.WaitGroup
 	for range calls {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out, _, err := f.call(t, "parallel", map[string]any{"action": "barrier", "dir": dir, "n": max})
+			res, err := f.inv.Invoke(context.Background(), lambdafn.Request{Function: "parallel", Payload: payload})
 			if err != nil {
 				t.Error(err)
-				return
 			}
-			pids <- pidOf(t, out)
+			results <- res
 		}()
 	}
 	wg.Wait()
-	close(pids)
+	close(results)
 	seen := map[int]bool{}
-	for pid := range pids {
-		seen[pid] = true
+	for res := range results {
+		var out map[string]any
+		if json.Unmarshal(res.Payload, &out) == nil {
+			seen[pidOf(t, out)] = true
+		}
 	}
 	if len(seen) != max || f.cmds.Processes("parallel") != max {
 		t.Errorf("processes: %v, %d running; want %d", seen, f.cmds.Processes("parallel"), max)
@@ -295,7 +298,7 @@ func TestCommandsClose(t *testing.T) {
 	}
 	result := make(chan error, 1)
 	go func() {
-		_, _, err := f.call(t, "busy", map[string]any{"action": "sleep", "millis": 60000})
+		_, err := f.inv.Invoke(context.Background(), lambdafn.Request{Function: "busy", Payload: []byte(`{"action":"sleep","millis":60000}`)})
 		result <- err
 	}()
 	f.lines.wait(t, "busy stdout: sleeping")
@@ -346,5 +349,24 @@ func TestCommandRegister(t *testing.T) {
 	}
 	if !c.Has("arn:aws:lambda:us-east-1:123456789012:function:twice:$LATEST") || c.Processes("twice") != 0 {
 		t.Errorf("Has by qualified ARN, no process before an invocation")
+	}
+}
+
+// TestInvokerOrder: a name registered in process and as a command runs in
+// process; an Event invocation of a command answers 202.
+func TestInvokerOrder(t *testing.T) {
+	f := newFixture(t, lambdafn.Command{Name: "both"})
+	reg := lambdafn.New(lambdafn.Config{})
+	if err := reg.Register("both", func() (string, error) { return "in process", nil }); err != nil {
+		t.Fatal(err)
+	}
+	inv := lambdafn.NewInvoker(lambdafn.InvokerConfig{Functions: reg, Commands: f.cmds})
+	res, err := inv.Invoke(context.Background(), lambdafn.Request{Function: "both", Payload: []byte(`{}`)})
+	if err != nil || res.Via != lambdafn.ViaInProcess || string(res.Payload) != `"in process"` {
+		t.Errorf("both: got %+v, %v", res, err)
+	}
+	res, err = f.inv.Invoke(context.Background(), lambdafn.Request{Function: "both", Payload: []byte(`{"action":"env"}`), Type: lambdafn.Event})
+	if err != nil || res.Via != lambdafn.ViaCommand || res.StatusCode != 202 {
+		t.Errorf("event: got %+v, %v", res, err)
 	}
 }

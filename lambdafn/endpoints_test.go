@@ -48,3 +48,15 @@ func TestInvokerEndpoints(t *testing.T) {
 		}
 	}
 }
+
+func TestParseEndpoints(t *testing.T) {
+	got, err := lambdafn.ParseEndpoints(" a=http://127.0.0.1:9000 , arn:aws:lambda:us-east-1:123456789012:function:b=https://x.example/ ,")
+	if err != nil || len(got) != 2 || got["a"] != "http://127.0.0.1:9000" || got["b"] != "https://x.example/" {
+		t.Errorf("got %v, %v", got, err)
+	}
+	for _, bad := range []string{"a", "a=", "a=ftp://x", "bad name=http://x", "=http://x"} {
+		if _, err := lambdafn.ParseEndpoints(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+}

@@ -38,7 +38,7 @@ type environment struct {
 	served  int         // invocations handed over
 
 	srv       *http.Server
-	served1   chan struct{} // closed when the HTTP server has returned
+	serveDone   chan struct{} // closed when the HTTP server has returned
 	proc      *exec.Cmd
 	exited    chan struct{} // closed when the process has been waited for
 	waitErr   error         // set before exited is closed
@@ -61,12 +61,12 @@ func startEnvironment(c Command, region string, log *slog.Logger) (*environment,
 	}
 	e := &environment{
 		cmd: c, timeout: c.Timeout, next: make(chan *invocation), initErr: make(chan outcome, 1),
-		served1: make(chan struct{}), exited: make(chan struct{}),
+		serveDone: make(chan struct{}), exited: make(chan struct{}),
 		logStdout: newLineLog(log, c.Name, "stdout"), logStderr: newLineLog(log, c.Name, "stderr"),
 	}
 	e.srv = &http.Server{Handler: e.routes(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
-		defer close(e.served1)
+		defer close(e.serveDone)
 		_ = e.srv.Serve(ln) // always ErrServerClosed after stop
 	}()
 	e.proc = exec.Command(c.Path, c.Args...)
@@ -78,7 +78,7 @@ func startEnvironment(c Command, region string, log *slog.Logger) (*environment,
 	ownProcessGroup(e.proc)
 	if err := e.proc.Start(); err != nil {
 		_ = e.srv.Close()
-		<-e.served1
+		<-e.serveDone
 		return nil, fmt.Errorf("start %s: %w", c.Name, err)
 	}
 	go e.wait()
@@ -110,7 +110,7 @@ func (e *environment) stop() {
 		killProcessGroup(e.proc)
 		<-e.exited
 		_ = e.srv.Close()
-		<-e.served1
+		<-e.serveDone
 	})
 }
 

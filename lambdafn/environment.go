@@ -38,7 +38,7 @@ type environment struct {
 	served  int         // invocations handed over
 
 	srv       *http.Server
-	serveDone   chan struct{} // closed when the HTTP server has returned
+	serveDone chan struct{} // closed when the HTTP server has returned
 	proc      *exec.Cmd
 	exited    chan struct{} // closed when the process has been waited for
 	waitErr   error         // set before exited is closed

@@ -33,8 +33,8 @@ type invokeAPI struct {
 	creds  aws.Credentials // AccessKeyID "" means unsigned
 }
 
-func (a invokeAPI) invoke(ctx context.Context, endpoint string, req Request) (Response, error) {
-	u := strings.TrimSuffix(endpoint, "/") + "/2015-03-31/functions/" + escapeSegment(req.Function) + "/invocations"
+func (a invokeAPI) invoke(ctx context.Context, endpoint, name string, req Request) (Response, error) {
+	u := strings.TrimSuffix(endpoint, "/") + "/2015-03-31/functions/" + escapeSegment(name) + "/invocations"
 	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(req.Payload))
 	if err != nil {
 		return Response{}, fmt.Errorf("invoke %s: %w", req.Function, err)

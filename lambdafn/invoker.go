@@ -29,8 +29,10 @@ type Request struct {
 	Payload []byte
 	// Type is RequestResponse when empty.
 	Type InvocationType
-	// Endpoint is the Lambda Invoke API for this function when it is not
-	// registered in process; "" means the Invoker's default endpoint.
+	// Endpoint is the Lambda Invoke API for this function when it is
+	// neither in process nor a command; it is a per-function endpoint
+	// (the bare name goes in the path). "" means the Invoker's per-function
+	// endpoints, else its default endpoint.
 	Endpoint string
 	// Serial runs one invocation of this function at that endpoint at a
 	// time, as the Runtime Interface Emulator requires.
@@ -49,19 +51,33 @@ type Response struct {
 	Payload       []byte // the result JSON (synchronous), or the error document of a function error
 	StatusCode    int    // 200 (RequestResponse) or 202 (Event), as the Invoke API answers
 	FunctionError string // "Unhandled" when the function failed
-	Via           string // ViaInProcess or the endpoint's URL
+	Via           string // ViaInProcess, ViaCommand or the endpoint's URL
 }
 
-// ViaInProcess is Response.Via of an in-process invocation.
-const ViaInProcess = "in-process"
+// Response.Via of an invocation not sent to an endpoint.
+const (
+	ViaInProcess = "in-process" // a handler of the Registry
+	ViaCommand   = "command"    // a process of Commands
+)
 
 // InvokerConfig configures an Invoker.
 type InvokerConfig struct {
 	// Functions are the in-process handlers, tried first (nil: none).
 	Functions *Registry
+	// Commands are the functions run as processes, tried next (nil:
+	// none). The Invoker does not own them: their owner closes them.
+	Commands *Commands
+	// Endpoints are per-function Lambda Invoke API base URLs by function
+	// name (the binary's -lambda-endpoints name=url,...), tried before
+	// Endpoint. The bare name goes in their path.
+	Endpoints map[string]string
 	// Endpoint is the default Lambda Invoke API base URL (LocalStack,
 	// MiniStack, the Runtime Interface Emulator...); "" means none.
 	Endpoint string
+	// NameInPath sends the bare function name, not the reference as given
+	// (a full ARN), to the default endpoint too; needed when it is a
+	// Runtime Interface Emulator.
+	NameInPath bool
 	// HTTPClient sends Invoke API requests (nil: http.DefaultClient).
 	HTTPClient *http.Client
 	// Region and the credentials sign Invoke API requests with SigV4; an
@@ -72,13 +88,23 @@ type InvokerConfig struct {
 
 // Invoker is the one component that decides, for every caller (rules,
 // API Gateway routes and authorizers, custom authorizers), how a function
-// reference is invoked: in process when its Registry has the function,
-// else through the Lambda Invoke API at the request's or the default
-// endpoint, else ErrFunctionNotFound. It is safe for concurrent use.
+// reference (a name, a full or partial ARN) is invoked, resolving it the
+// same way for each:
+//
+//  1. in process when its Registry has the function;
+//  2. as a command when its Commands have it;
+//  3. through the Lambda Invoke API at the request's endpoint, else the
+//     function's endpoint in Endpoints, else the default endpoint;
+//  4. else ErrFunctionNotFound.
+//
+// It is safe for concurrent use.
 type Invoker struct {
-	functions *Registry
-	endpoint  string
-	api       invokeAPI
+	functions  *Registry
+	commands   *Commands
+	endpoints  map[string]string
+	endpoint   string
+	nameInPath bool
+	api        invokeAPI
 
 	mu     sync.Mutex
 	serial map[string]*sync.Mutex // by endpoint and function
@@ -92,9 +118,10 @@ func NewInvoker(cfg InvokerConfig) *Invoker {
 	}
 	creds := aws.Credentials{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey, SessionToken: cfg.SessionToken}
 	return &Invoker{
-		functions: cfg.Functions, endpoint: cfg.Endpoint,
-		api:    invokeAPI{client: client, region: cfg.Region, creds: creds},
-		serial: map[string]*sync.Mutex{},
+		functions: cfg.Functions, commands: cfg.Commands, endpoints: cfg.Endpoints, endpoint: cfg.Endpoint,
+		nameInPath: cfg.NameInPath,
+		api:        invokeAPI{client: client, region: cfg.Region, creds: creds},
+		serial:     map[string]*sync.Mutex{},
 	}
 }
 
@@ -107,36 +134,65 @@ func (i *Invoker) Functions() *Registry { return i.functions }
 // ErrFunctionNotFound and Via "".
 func (i *Invoker) Invoke(ctx context.Context, req Request) (Response, error) {
 	if i.functions != nil && i.functions.Has(req.Function) {
-		return i.inProcess(ctx, req)
+		out, err := i.functions.Invoke(ctx, req.Function, req.Payload)
+		return local(req, ViaInProcess, out, err)
 	}
-	ep := req.Endpoint
-	if ep == "" {
-		ep = i.endpoint
+	if i.commands != nil && i.commands.Has(req.Function) {
+		out, err := i.commands.Invoke(ctx, req.Function, req.Payload)
+		return local(req, ViaCommand, out, err)
 	}
+	ep, name := i.route(req)
 	if ep == "" {
-		return Response{}, fmt.Errorf("invoke %s: %w (no in-process function, no Lambda endpoint)", req.Function, ErrFunctionNotFound)
+		return Response{}, fmt.Errorf("invoke %s: %w (no in-process function, no command, no Lambda endpoint)", req.Function, ErrFunctionNotFound)
 	}
 	if req.Serial {
-		l := i.lock(ep + " " + req.Function)
+		l := i.lock(ep + " " + name)
 		l.Lock()
 		defer l.Unlock()
 	}
-	res, err := i.api.invoke(ctx, ep, req)
+	res, err := i.api.invoke(ctx, ep, name, req)
 	res.Via = ep
 	return res, err
 }
 
-func (i *Invoker) inProcess(ctx context.Context, req Request) (Response, error) {
-	out, err := i.functions.Invoke(ctx, req.Function, req.Payload)
+// route picks the Invoke API endpoint of a request and the FunctionName
+// of its path. A per-function endpoint (the request's, or Endpoints')
+// gets the bare name: the Runtime Interface Emulator serves only
+// /functions/function/ and /functions/{AWS_LAMBDA_FUNCTION_NAME}/ and
+// answers 404 to an ARN, while MiniStack and LocalStack accept both. The
+// default endpoint gets the reference as given (a full ARN keeps its
+// region and account for LocalStack), unless NameInPath.
+// AWS: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#lambda-Invoke-request-FunctionName
+// AWS: https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/develop/cmd/aws-lambda-rie/http.go
+func (i *Invoker) route(req Request) (endpoint, name string) {
+	bare := resolve(req.Function)
+	if req.Endpoint != "" {
+		return req.Endpoint, bare
+	}
+	if ep := i.endpoints[bare]; ep != "" {
+		return ep, bare
+	}
+	if i.nameInPath {
+		return i.endpoint, bare
+	}
+	return i.endpoint, req.Function
+}
+
+// local turns the result of an in-process or command invocation into the
+// Response the Invoke API would give.
+func local(req Request, via string, out []byte, err error) (Response, error) {
 	status := 200
 	if req.invocationType() == Event {
 		status = 202
 	}
-	res := Response{StatusCode: status, Via: ViaInProcess}
+	res := Response{StatusCode: status, Via: via}
 	var fe *FunctionError
 	if errors.As(err, &fe) {
 		res.FunctionError = "Unhandled"
-		res.Payload, _ = json.Marshal(fe) // two strings always marshal
+		res.Payload = out
+		if !json.Valid(out) {
+			res.Payload, _ = json.Marshal(fe) // two strings always marshal
+		}
 		return res, err
 	}
 	if err != nil {

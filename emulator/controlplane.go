@@ -43,7 +43,7 @@ func (s *Server) newIoTRegistry() error {
 func (s *Server) newControlPlane() error {
 	cp, err := controlplane.New(controlplane.Config{
 		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
-		Authorizers: s.authorizers, AuthorizerTester: s.customAuth,
+		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events,
 		CACertPEM: s.ca.CertPEM, CertsDir: s.cfg.CertsDir, Logger: s.log,
 		Compat: controlplane.Compat{RuleNotFoundAsResourceNotFound: s.cfg.Compat.RuleNotFoundAsResourceNotFound},
 	})

@@ -20,6 +20,7 @@ import (
 	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/internal/controlplane"
 	"github.com/iotemu/iotemu/internal/customauth"
+	"github.com/iotemu/iotemu/jobs"
 	"github.com/iotemu/iotemu/lambdafn"
 	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"
@@ -51,7 +52,9 @@ type Server struct {
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
 	functions   *lambdafn.Registry
-	invoker     *lambdafn.Invoker   // the one way every caller invokes a function (functions.go)
+	invoker     *lambdafn.Invoker // the one way every caller invokes a function (functions.go)
+	jobs        *jobs.Service     // AWS IoT Jobs (jobs.go)
+	events      *controlplane.EventConfigurations
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authTimers  *deadlineTimers     // custom authorizers' refresh/disconnect deadlines (authtimers.go)
@@ -64,7 +67,9 @@ type Server struct {
 	servers []*http.Server
 	serving sync.WaitGroup // http.Server.Serve goroutines and WebSocket clients
 	closed  chan struct{}  // closed once Close has finished
-	err     error          // Close's result, returned again to later callers
+	// stopTimers ends the goroutine driving the jobs' timers (jobs.go).
+	stopTimers context.CancelFunc
+	err        error // Close's result, returned again to later callers
 }
 
 type lifecycle int
@@ -113,6 +118,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.newRules(); err != nil {
+		return nil, err
+	}
+	if err := s.newJobs(); err != nil {
 		return nil, err
 	}
 	if err := s.newControlPlane(); err != nil {
@@ -199,6 +207,9 @@ func (s *Server) Start(ctx context.Context) error {
 		s.log.Error("api gateway not served", "error", err)
 	}
 	s.ruleQueue.start()
+	timers, stop := context.WithCancel(context.Background())
+	s.stopTimers = stop
+	s.serving.Go(func() { s.runJobTimers(timers) })
 	s.state = started
 	s.log.Debug("started", "endpoints", s.endpointsLocked())
 	return nil
@@ -311,6 +322,10 @@ func (s *Server) Close(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("close mqtt: %w", err))
 	}
 	s.ruleQueue.stop()
+	s.stopTimers()
+	if err := s.jobs.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close jobs: %w", err))
+	}
 	if err := s.waitServing(ctx); err != nil {
 		errs = append(errs, err)
 	}

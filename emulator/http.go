@@ -35,7 +35,7 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
 	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
 	s.control.Register(rt)
-	return withRequestID(s.withAuth(rt))
+	return withRequestID(s.withAuth(s.withJobsData(rt)))
 }
 
 // withRequestID gives every response an x-amzn-RequestId, as AWS does.

@@ -1,0 +1,159 @@
+package emulator
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/iotemu/iotemu/internal/controlplane"
+	"github.com/iotemu/iotemu/jobs"
+	iotreg "github.com/iotemu/iotemu/registry"
+)
+
+// The wiring of AWS IoT Jobs (package jobs): its targets in the registry,
+// its events behind the event configurations, its timers driven by the
+// Server, its control plane in internal/controlplane and its iot-jobs-data
+// API on the HTTP port.
+
+// newJobs builds the jobs service; it runs after newIoTRegistry.
+func (s *Server) newJobs() error {
+	s.events = controlplane.NewEventConfigurations()
+	svc, err := jobs.New(jobs.Config{
+		Region: s.cfg.Region, AccountID: s.cfg.AccountID,
+		Publisher:     jobsPublisher{s},
+		Targets:       jobTargets{s.iotreg},
+		EventsEnabled: func(t string) bool { return s.events.Enabled(t) },
+		Now:           s.cfg.Now,
+		NewUUID:       s.cfg.NewUUID,
+		Logger:        s.log.With("component", "jobs"),
+	})
+	if err != nil {
+		return fmt.Errorf("set up jobs: %w", err)
+	}
+	s.jobs = svc
+	return nil
+}
+
+// Jobs returns the AWS IoT Jobs service, to create jobs or inspect
+// executions from Go.
+func (s *Server) Jobs() *jobs.Service { return s.jobs }
+
+// jobsTick is how often the Server lets the jobs service act on its
+// timers (in-progress and step timeouts, rollouts, scheduled starts);
+// AWS documents minute granularity for all of them.
+const jobsTick = time.Second
+
+// runJobTimers drives the jobs service's timers until ctx ends; the
+// Server starts it in Start and waits for it in Close.
+func (s *Server) runJobTimers(ctx context.Context) {
+	t := time.NewTicker(jobsTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.jobs.Tick(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("jobs timers failed", "error", err)
+			}
+		}
+	}
+}
+
+// jobsPublisher sends the jobs service's messages: notifications and
+// events to every subscriber. Replies go to the topic's subscribers too,
+// not to the requesting client alone as on AWS (docs/compatibility.md
+// "Jobs").
+type jobsPublisher struct{ s *Server }
+
+var _ jobs.Publisher = jobsPublisher{}
+
+func (p jobsPublisher) PublishTo(ctx context.Context, _ string, topic string, payload []byte) error {
+	return p.Publish(ctx, topic, payload)
+}
+
+func (p jobsPublisher) Publish(ctx context.Context, topic string, payload []byte) error {
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jobs-mqtt-api.html#jobs-mqtt-api
+	// (responses at QoS 1, like the shadow service's).
+	return p.s.Publish(ctx, Message{Topic: topic, Payload: payload, QoS: 1})
+}
+
+// jobTargets resolves job targets in the registry.
+type jobTargets struct{ r *iotreg.Registry }
+
+var _ jobs.Targets = jobTargets{}
+
+func (t jobTargets) ThingExists(_ context.Context, thing string) (bool, error) {
+	_, err := t.r.DescribeThing(thing)
+	return err == nil, nil
+}
+
+// ThingsInGroup lists the things of a group and of its descendants.
+func (t jobTargets) ThingsInGroup(_ context.Context, groupARN string) ([]string, error) {
+	group := t.r.GroupNameFromARN(groupARN)
+	if _, err := t.r.DescribeThingGroup(group); err != nil {
+		return nil, fmt.Errorf("thing group %s: %w", group, jobs.ErrGroupNotFound)
+	}
+	var out []string
+	for token := ""; ; {
+		things, next, err := t.r.ListThings(iotreg.ListThingsInput{MaxResults: 250, NextToken: token})
+		if err != nil {
+			return nil, fmt.Errorf("list things: %w", err)
+		}
+		for _, th := range things {
+			if t.inTree(th.Name, group) {
+				out = append(out, th.Name)
+			}
+		}
+		if next == "" {
+			return out, nil
+		}
+		token = next
+	}
+}
+
+// inTree reports whether a thing belongs to root or to one of its
+// descendants.
+func (t jobTargets) inTree(thing, root string) bool {
+	groups, err := t.r.ThingGroupsForThing(thing)
+	if err != nil {
+		return false // deleted meanwhile
+	}
+	for _, g := range groups {
+		d, err := t.r.DescribeThingGroup(g)
+		if err == nil && (g == root || slices.Contains(d.Ancestors, root)) {
+			return true
+		}
+	}
+	return false
+}
+
+// withJobsData serves the iot-jobs-data API (GetPendingJobExecutions,
+// StartNextPendingJobExecution, DescribeJobExecution, UpdateJobExecution)
+// on the HTTP port. Its paths overlap the iot control plane's
+// (/things/{thing}/jobs...), so a request is the data plane's when its
+// SigV4 credential scope names the iot-jobs-data service (as the SDKs and
+// the CLI sign it) or when it comes under the /jobs-data prefix (for
+// unsigned clients); docs/compatibility.md "Jobs".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jobs-http-device-api.html#jobs-http-device-api
+func (s *Server) withJobsData(next http.Handler) http.Handler {
+	data := s.jobs.DataPlane().Handler()
+	prefixed := http.StripPrefix(jobsDataPrefix, data)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, jobsDataPrefix+"/"):
+			prefixed.ServeHTTP(w, r)
+		case strings.Contains(r.Header.Get("Authorization"), "/iot-jobs-data/aws4_request"):
+			data.ServeHTTP(w, r)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// jobsDataPrefix is the path under which the iot-jobs-data API is also
+// served, for clients that do not sign their requests.
+const jobsDataPrefix = "/jobs-data"

@@ -162,6 +162,10 @@ type API struct {
 	Routes []Route
 	// Authorizer is a Lambda REQUEST authorizer on $connect, or nil.
 	Authorizer *Authorizer
+	// StageVariables are the stage's variables, passed to integrations and
+	// the authorizer as stageVariables (omitted from events when empty).
+	// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-stages.html#websocket-api-stages.stage-variables
+	StageVariables map[string]string
 }
 
 // Route is one route of an API.

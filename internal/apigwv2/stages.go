@@ -10,7 +10,7 @@ import (
 // AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Stages" (botocore CreateStageRequest.StageVariables)
 var (
 	stageVarName  = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
-	stageVarValue = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{1,2048}$`)
+	stageVarValue = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]+$`)
 	stageName     = regexp.MustCompile(`^\$?[A-Za-z0-9_-]{1,128}$`)
 )
 
@@ -64,7 +64,7 @@ func (s *Service) validateNewStage(st *apiState, sg *Stage) error {
 
 func (st *apiState) validateStage(sg *Stage) error {
 	for k, v := range sg.StageVariables {
-		if !stageVarName.MatchString(k) || !stageVarValue.MatchString(v) {
+		if !stageVarName.MatchString(k) || !stageVarValue.MatchString(v) || len(v) > 2048 {
 			return badRequest("Invalid stage variable specified: %s=%q. Names match [A-Za-z0-9_]+ and values [A-Za-z0-9-._~:/?#&=,]+", k, v)
 		}
 	}

@@ -67,8 +67,8 @@ func (s *Server) authorize(ctx context.Context, c *conn, r *http.Request) (map[s
 	ev := authorizerEvent{
 		Type:           "REQUEST",
 		MethodArn:      s.methodArn(c.api),
-		StageVariables: map[string]string{},
-		RequestContext: c.newEvent(KeyConnect, EventConnect).RequestContext,
+		StageVariables: stageVariables(c.api),
+		RequestContext: c.newEvent(c.api, KeyConnect, EventConnect).RequestContext,
 	}
 	ev.Headers, ev.MultiValueHeaders = proxyHeaders(r, c.identity.SourceIP, c.traceID, true)
 	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = queryParams(r.URL)
@@ -93,6 +93,15 @@ func (s *Server) authorize(ctx context.Context, c *conn, r *http.Request) (map[s
 		ctxOut[k] = v
 	}
 	return ctxOut, 0
+}
+
+// stageVariables is the authorizer event's stageVariables: {} when the
+// stage has none, as in AWS's example.
+func stageVariables(a *api) map[string]string {
+	if a.StageVariables == nil {
+		return map[string]string{}
+	}
+	return a.StageVariables
 }
 
 func parseAuthorizerResult(out []byte) (*authorizerResult, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -37,6 +38,10 @@ type Config struct {
 
 	// Logger receives the server's logs; nil discards them.
 	Logger *slog.Logger
+	// ControlPlane, when set, serves the non-WebSocket requests under /v2/
+	// on this port: the apigatewayv2 control plane, so that an SDK pointed
+	// at the API port finds it too.
+	ControlPlane http.Handler
 }
 
 // Limits are API Gateway's WebSocket quotas; zero means AWS's value. Tests
@@ -162,6 +167,10 @@ type API struct {
 	Routes []Route
 	// Authorizer is a Lambda REQUEST authorizer on $connect, or nil.
 	Authorizer *Authorizer
+	// StageVariables are the stage's variables, passed to integrations and
+	// the authorizer as stageVariables (omitted from events when empty).
+	// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-stages.html#websocket-api-stages.stage-variables
+	StageVariables map[string]string
 }
 
 // Route is one route of an API.

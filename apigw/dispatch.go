@@ -12,19 +12,20 @@ import (
 // Internal server error frame, on one-way routes too. The connection stays
 // open either way. AWS: apigw-websocket.md §2.2–§2.6.
 func (s *Server) route(ctx context.Context, c *conn, data []byte) {
-	key, isJSON := c.api.sel.evaluate(data)
-	rt, ok := c.api.routes[key]
+	a := s.live(c)
+	key, isJSON := a.sel.evaluate(data)
+	rt, ok := a.routes[key]
 	if !isJSON || key == KeyConnect || key == KeyDisconnect {
 		ok = false
 	}
 	if !ok {
-		rt, ok = c.api.routes[KeyDefault]
+		rt, ok = a.routes[KeyDefault]
 	}
 	if !ok {
 		_ = c.send(errorFrame("Forbidden", c.id, s.cfg.NewID(RequestID))) // fails only when closing
 		return
 	}
-	ev := c.messageEvent(rt.Key, string(data))
+	ev := c.messageEvent(a, rt.Key, string(data))
 	out, err := s.invoke(ctx, rt.Integration, ev)
 	var res *ProxyResponse
 	if err == nil {
@@ -57,11 +58,12 @@ func errorFrame(message, connID, reqID string) []byte {
 // disconnect runs $disconnect after the socket has closed, best-effort:
 // its result is ignored. AWS: "$disconnect is a best-effort event."
 func (s *Server) disconnect(ctx context.Context, c *conn, code int, reason string) {
-	rt, ok := c.api.routes[KeyDisconnect]
+	a := s.live(c)
+	rt, ok := a.routes[KeyDisconnect]
 	if !ok {
 		return
 	}
-	if _, err := s.invoke(ctx, rt.Integration, c.disconnectEvent(code, reason)); err != nil {
+	if _, err := s.invoke(ctx, rt.Integration, c.disconnectEvent(a, code, reason)); err != nil {
 		s.log.Warn("$disconnect integration failed", "api", c.api.ID, "connection", c.id, "error", err)
 	}
 }

@@ -23,11 +23,14 @@
 //   - Limits: 128 KB messages and 32 KB frames (close 1009), binary frames
 //     (close 1003), 10 min idle and 2 h duration (close 1001), 29 s
 //     integration timeout; all configurable.
+//   - Redeployment: PutAPI replaces a stage's API while connections stay
+//     open, RemoveAPI takes a stage down (the apigatewayv2 control plane,
+//     internal/apigwv2, installs its deployed stages this way); stage
+//     variables reach events as stageVariables.
 //
 // Not emulated: IAM (SigV4) authorization and API keys, request models and
-// validation, mapping templates and non-proxy integrations, stage
-// variables, custom domains, throttling of new connections, the apigatewayv2
-// control plane. Compat names each deliberate or unconfirmed choice.
+// validation, mapping templates and non-proxy integrations, custom
+// domains, throttling of new connections. Compat names each deliberate or unconfirmed choice.
 //
 // Concurrency: Server.mu guards the API and connection tables and the
 // lifecycle; conn.mu guards one connection's close state and its send

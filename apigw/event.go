@@ -17,6 +17,7 @@ type Event struct {
 	MultiValueHeaders               map[string][]string `json:"multiValueHeaders,omitempty"`
 	QueryStringParameters           map[string]string   `json:"queryStringParameters,omitempty"`
 	MultiValueQueryStringParameters map[string][]string `json:"multiValueQueryStringParameters,omitempty"`
+	StageVariables                  map[string]string   `json:"stageVariables,omitempty"`
 	RequestContext                  RequestContext      `json:"requestContext"`
 	Body                            *string             `json:"body,omitempty"` // MESSAGE only
 	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
@@ -57,11 +58,12 @@ const (
 	EventDisconnect = "DISCONNECT"
 )
 
-// newEvent fills what every event of c carries.
-func (c *conn) newEvent(routeKey, eventType string) *Event {
+// newEvent fills what every event of c carries; a is the API it is routed
+// with (its stage variables).
+func (c *conn) newEvent(a *api, routeKey, eventType string) *Event {
 	now := c.srv.cfg.Now()
 	reqID := c.srv.cfg.NewID(RequestID)
-	return &Event{RequestContext: RequestContext{
+	return &Event{StageVariables: a.StageVariables, RequestContext: RequestContext{
 		RouteKey:          routeKey,
 		Authorizer:        c.authorizer,
 		EventType:         eventType,
@@ -81,15 +83,15 @@ func (c *conn) newEvent(routeKey, eventType string) *Event {
 
 // connectEvent carries the handshake's headers and query string.
 func (c *conn) connectEvent(r *http.Request) *Event {
-	ev := c.newEvent(KeyConnect, EventConnect)
+	ev := c.newEvent(c.api, KeyConnect, EventConnect)
 	ev.Headers, ev.MultiValueHeaders = proxyHeaders(r, c.identity.SourceIP, c.traceID, false)
 	ev.QueryStringParameters, ev.MultiValueQueryStringParameters = queryParams(r.URL)
 	return ev
 }
 
 // messageEvent carries the frame's text unparsed.
-func (c *conn) messageEvent(routeKey, body string) *Event {
-	ev := c.newEvent(routeKey, EventMessage)
+func (c *conn) messageEvent(a *api, routeKey, body string) *Event {
+	ev := c.newEvent(a, routeKey, EventMessage)
 	ev.RequestContext.MessageID = c.srv.cfg.NewID(MessageID)
 	ev.Body = &body
 	return ev
@@ -97,8 +99,8 @@ func (c *conn) messageEvent(routeKey, body string) *Event {
 
 // disconnectEvent carries the close code and reason and AWS's fixed header
 // set. AWS: aws-lambda-go events/testdata/apigw-websocket-request-disconnect.json.
-func (c *conn) disconnectEvent(code int, reason string) *Event {
-	ev := c.newEvent(KeyDisconnect, EventDisconnect)
+func (c *conn) disconnectEvent(a *api, code int, reason string) *Event {
+	ev := c.newEvent(a, KeyDisconnect, EventDisconnect)
 	ev.RequestContext.DisconnectStatusCode = code
 	ev.RequestContext.DisconnectReason = &reason
 	ev.Headers = map[string]string{"Host": c.domainName, "x-api-key": "", "X-Forwarded-For": "", "x-restapi": ""}

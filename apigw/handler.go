@@ -19,6 +19,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
+	case s.cfg.ControlPlane != nil && len(segs) >= 2 && segs[0] == "v2" && !isUpgrade(r):
+		// The apigatewayv2 control plane's paths (/v2/apis, /v2/tags...)
+		// are never a WebSocket URL (/{stage}) nor a management one.
+		s.cfg.ControlPlane.ServeHTTP(w, r)
 	case len(segs) == 3 && segs[1] == "@connections":
 		s.serveManagement(w, r, segs[0], segs[2])
 	case len(segs) == 2 && segs[0] == "@connections":
@@ -36,6 +40,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		writeMessage(w, http.StatusForbidden, "Forbidden")
 	}
+}
+
+// isUpgrade reports whether r asks for a WebSocket.
+func isUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
 // writeMessage answers API Gateway's plain JSON error, {"message": "…"}.

@@ -69,6 +69,21 @@ func New(cfg Config) (*Server, error) {
 // AddAPI adds a WebSocket API, served at /{Stage}; zero fields get their
 // defaults. Stages are unique per Server.
 func (s *Server) AddAPI(a API) error {
+	ap, err := s.prepare(a)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, taken := s.apis[ap.Stage]; taken {
+		return fmt.Errorf("api %s: stage %q is already served by another API", ap.ID, ap.Stage)
+	}
+	s.apis[ap.Stage] = ap
+	return nil
+}
+
+// prepare fills a's defaults, validates it and binds its functions.
+func (s *Server) prepare(a API) (*api, error) {
 	if a.ID == "" {
 		a.ID = newAPIID()
 	}
@@ -79,11 +94,11 @@ func (s *Server) AddAPI(a API) error {
 		a.RouteSelectionExpression = "$request.body.action"
 	}
 	if err := a.validate(); err != nil {
-		return fmt.Errorf("api %s: %w", a.ID, err)
+		return nil, fmt.Errorf("api %s: %w", a.ID, err)
 	}
 	sel, err := parseSelector(a.RouteSelectionExpression)
 	if err != nil {
-		return fmt.Errorf("api %s: %w", a.ID, err)
+		return nil, fmt.Errorf("api %s: %w", a.ID, err)
 	}
 	ap := &api{API: a, sel: sel, routes: map[string]Route{}}
 	for _, r := range a.Routes {
@@ -95,13 +110,7 @@ func (s *Server) AddAPI(a API) error {
 		auth.Integration = bind(auth.Integration, s.cfg.Functions)
 		ap.Authorizer = &auth
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.apis[a.Stage]; taken {
-		return fmt.Errorf("api %s: stage %q is already served by another API", a.ID, a.Stage)
-	}
-	s.apis[a.Stage] = ap
-	return nil
+	return ap, nil
 }
 
 // APIs returns the APIs served, with their defaults filled in.

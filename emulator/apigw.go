@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+
+	"github.com/iotemu/iotemu/internal/apigwv2"
 
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/fixtures"
@@ -34,11 +37,19 @@ func (s *Server) newAPIGateway() error {
 		Compat:    s.cfg.APIGatewayAPIs.Compat,
 		Now:       s.cfg.Now,
 		Logger:    s.log.With("component", "apigw"),
+		// The apigatewayv2 control plane, built next on this server.
+		ControlPlane: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) }),
 	})
 	if err != nil {
 		return fmt.Errorf("set up api gateway: %w", err)
 	}
 	s.apigw = srv
+	s.apigwv2 = apigwv2.New(apigwv2.Config{
+		Region: s.cfg.Region, AccountID: s.cfg.AccountID, Installer: srv, Now: s.cfg.Now,
+		// apiEndpoint names the API port as clients reach it; evaluated
+		// per call, so a port chosen at Start is right.
+		Endpoint: func(string) string { return s.Endpoints().APIGateway },
+	})
 	return nil
 }
 

@@ -142,10 +142,16 @@ func cliJSON(t *testing.T, emu *testkit.Emulator, args ...string) map[string]any
 	if err != nil {
 		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
+	return decodeCLI(t, out)
+}
+
+// decodeCLI decodes the CLI's JSON output ("" → nil).
+func decodeCLI(t *testing.T, out string) map[string]any {
+	t.Helper()
 	var m map[string]any
 	if strings.TrimSpace(out) != "" {
 		if err := json.Unmarshal([]byte(out), &m); err != nil {
-			t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), err, out)
+			t.Fatalf("decode aws output: %v\n%s", err, out)
 		}
 	}
 	return m

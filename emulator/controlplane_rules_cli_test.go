@@ -3,7 +3,6 @@ package emulator_test
 import (
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,10 +13,7 @@ import (
 // runAWS runs the AWS CLI against the emulator and returns its output.
 func runAWS(t *testing.T, emu *testkit.Emulator, args ...string) (string, error) {
 	t.Helper()
-	cmd := exec.Command(awsCLI(t), append(args, "--endpoint-url", emu.Endpoint(), "--output", "json")...)
-	cmd.Env = awsEnv()
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return runAWSAt(t, emu.Endpoint(), args...)
 }
 
 // TestTopicRulesAWSCLI drives every topic rule command of Debian's awscli:

@@ -17,6 +17,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/apigw"
+	"github.com/iotemu/iotemu/internal/apigwv2"
 	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/internal/controlplane"
 	"github.com/iotemu/iotemu/internal/customauth"
@@ -55,6 +56,7 @@ type Server struct {
 	invoker     *lambdafn.Invoker // the one way every caller invokes a function (functions.go)
 	jobs        *jobs.Service     // AWS IoT Jobs (jobs.go)
 	events      *controlplane.EventConfigurations
+	apigwv2     *apigwv2.Service    // the apigatewayv2 control plane of the mimic (apigw.go)
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authTimers  *deadlineTimers     // custom authorizers' refresh/disconnect deadlines (authtimers.go)

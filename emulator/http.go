@@ -34,6 +34,9 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/connections/{clientId}/subscriptions", s.handleListSubscriptions, http.MethodGet)
 	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
 	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
+	// The apigatewayv2 control plane (also on the API Gateway port).
+	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },
+		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)
 	s.control.Register(rt)
 	return withRequestID(s.withAuth(s.withJobsData(rt)))
 }

@@ -60,7 +60,7 @@
 //
 // Every AWS behaviour cites its documentation page as "AWS: <URL>";
 // choices where AWS is unconfirmed say UNCONFIRMED and are listed in
-// COMPATIBILITY-NOTES.md.
+// docs/compatibility.md.
 //
 // # Concurrency
 //

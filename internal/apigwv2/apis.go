@@ -31,7 +31,7 @@ func (s *Service) createAPI(_ *http.Request, body []byte) (any, error) {
 		a.RouteSelectionExpression = defaultHTTPRouteSelection
 	}
 	if a.IPAddressType == "" {
-		a.IPAddressType = "ipv4" // unconfirmed default (COMPATIBILITY-NOTES.md)
+		a.IPAddressType = "ipv4" // unconfirmed default (docs/compatibility.md)
 	}
 	if a.Tags == nil {
 		a.Tags = map[string]string{}
@@ -53,7 +53,7 @@ func validateAPI(a *API) error {
 	switch a.ProtocolType {
 	case protocolWebSocket, protocolHTTP:
 	default:
-		// moto's text; AWS's is unconfirmed (COMPATIBILITY-NOTES.md).
+		// moto's text; AWS's is unconfirmed (docs/compatibility.md).
 		return badRequest("Invalid protocol specified. Must be one of [HTTP, WEBSOCKET]")
 	}
 	if a.APIKeySelectionExpression != "" && !slices.Contains(apiKeySelections, a.APIKeySelectionExpression) {
@@ -77,7 +77,7 @@ func validateAPI(a *API) error {
 
 // renderAPI is a with its apiEndpoint: Config.Endpoint's for WebSocket
 // APIs when set, else AWS's wss:// or https:// form.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "apiEndpoint".
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "apiEndpoint".
 func (s *Service) renderAPI(a API) *API {
 	switch {
 	case a.ProtocolType == protocolWebSocket && s.cfg.Endpoint != nil:

@@ -13,7 +13,7 @@ const (
 )
 
 // autoDeployDescription is the description of automatic deployments.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Deployments" (CLI get-deployments example).
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Deployments" (CLI get-deployments example).
 const autoDeployDescription = "Automatic deployment triggered by changes to the Api configuration"
 
 func (s *Service) createDeployment(r *http.Request, body []byte) (any, error) {
@@ -76,7 +76,7 @@ func (s *Service) deploy(st *apiState, sg *Stage, d *Deployment) {
 		return
 	}
 	if sg.AutoDeploy {
-		// Text unconfirmed (COMPATIBILITY-NOTES.md "Deployments").
+		// Text unconfirmed (docs/compatibility.md "Deployments").
 		sg.LastDeploymentStatusMessage = fmt.Sprintf("Successfully deployed stage with deployment ID '%s'", d.DeploymentID)
 	}
 }
@@ -84,7 +84,7 @@ func (s *Service) deploy(st *apiState, sg *Stage, d *Deployment) {
 // changed redeploys every autoDeploy stage after a change of the API's
 // configuration. A configuration that cannot be deployed yet (no routes,
 // a route without an integration) leaves the stages as they are.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Deployments".
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Deployments".
 func (s *Service) changed(st *apiState) {
 	for _, sg := range st.stages.all() {
 		if sg.AutoDeploy {

@@ -12,7 +12,7 @@
 // installed on the API Gateway mimic through Installer (apigw.Server's
 // PutAPI and RemoveAPI). HTTP APIs are stored, not served.
 //
-// COMPATIBILITY-NOTES.md lists each choice where AWS's behaviour is
+// docs/compatibility.md lists each choice where AWS's behaviour is
 // unconfirmed or not emulated.
 //
 // Concurrency: Service.mu guards the whole store and is held while calling

@@ -7,7 +7,7 @@ import (
 )
 
 // The model's error shapes and their statuses.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Errors"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Errors"
 // (botocore apigatewayv2 BadRequestException 400, NotFoundException 404,
 // ConflictException 409).
 const (
@@ -31,7 +31,7 @@ func conflict(format string, args ...any) *awsrest.Error {
 // notFoundID is "Invalid {kind} identifier specified {id}": AWS's text
 // for an unknown API ("Invalid API identifier specified
 // 123456789012:zzzzzzzzzz", observed); the same pattern for the other
-// kinds is moto's, unconfirmed on AWS (COMPATIBILITY-NOTES.md).
+// kinds is moto's, unconfirmed on AWS (docs/compatibility.md).
 func notFoundID(kind, id string) *awsrest.Error {
 	return notFound("Invalid %s identifier specified %s", kind, id)
 }

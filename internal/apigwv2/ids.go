@@ -5,8 +5,8 @@ import "crypto/rand"
 // The lengths of AWS's identifiers, all lowercase letters and digits: apiId
 // "aabbccddee", routeId and integrationId "72jz1wk", deploymentId and
 // authorizerId "53lz9l" (AWS CLI examples); route and integration
-// response IDs are unconfirmed and take 7 (COMPATIBILITY-NOTES.md).
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Identifiers"
+// response IDs are unconfirmed and take 7 (docs/compatibility.md).
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Identifiers"
 const (
 	apiIDLen         = 10
 	routeIDLen       = 7

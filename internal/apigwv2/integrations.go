@@ -8,7 +8,7 @@ import (
 )
 
 // The integration types; WebSocket APIs accept all five.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Integrations"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Integrations"
 const (
 	typeAWSProxy  = "AWS_PROXY"
 	typeAWS       = "AWS"
@@ -23,7 +23,7 @@ var integrationTypes = []string{typeAWSProxy, typeAWS, typeHTTPProxy, typeHTTP, 
 // (50–29,000), connectionType INTERNET, integrationMethod POST for Lambda,
 // payloadFormatVersion 1.0 (the only one WebSocket supports), and
 // ${response.statuscode} as the integration response selection of
-// non-proxy integrations. AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Integrations".
+// non-proxy integrations. AWS: docs/compatibility.md "apigatewayv2 control plane" "Integrations".
 const (
 	defaultTimeout           = 29000
 	minTimeout, maxTimeoutWS = 50, 29000
@@ -71,7 +71,7 @@ func (st *apiState) defaultIntegration(in *Integration) {
 
 // validateIntegration checks the type, the URI its type needs and the
 // timeout. AWS's texts are API Gateway's for the same faults, unconfirmed
-// on apigatewayv2 (COMPATIBILITY-NOTES.md "Integrations").
+// on apigatewayv2 (docs/compatibility.md "Integrations").
 func (st *apiState) validateIntegration(in *Integration) error {
 	if !slices.Contains(integrationTypes, in.IntegrationType) {
 		return badRequest("Invalid integration type specified: %q. Must be one of %v", in.IntegrationType, integrationTypes)

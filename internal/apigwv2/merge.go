@@ -13,7 +13,7 @@ import (
 // key, a value of "" or {} removing the key, as Terraform relies on for
 // stage variables, integration request parameters and response
 // parameters. It returns the updated copy; cur is untouched.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Updates".
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Updates".
 func patch[T any](cur *T, body []byte, fixed, merged []string) (*T, error) {
 	var in map[string]json.RawMessage
 	if err := decode(body, &in); err != nil {

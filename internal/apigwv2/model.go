@@ -5,7 +5,7 @@ import "encoding/json"
 // The resources below are both the stored state and the wire shapes: their
 // JSON names are the locationNames of botocore's apigatewayv2 model (all
 // camelCase), so a Get answers exactly what was stored.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Wire format"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Wire format"
 // (botocore apigatewayv2/2018-11-29/service-2.json, shapes Api, Route, …)
 
 // API is the Api shape. APIEndpoint is filled in when it is answered.

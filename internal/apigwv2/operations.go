@@ -4,7 +4,7 @@ import "net/http"
 
 // operations are the served operations with their requestUri and success
 // status: Create* 201, Delete* 204, the rest 200; TagResource 201.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Operations" (botocore operations.*.http).
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Operations" (botocore operations.*.http).
 func (s *Service) operations() []endpoint {
 	const (
 		get, post, patchM, del = http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodDelete

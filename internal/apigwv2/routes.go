@@ -8,7 +8,7 @@ import (
 )
 
 // The WebSocket authorization types; JWT is for HTTP APIs only.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Routes"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Routes"
 const (
 	authNone   = "NONE"
 	authIAM    = "AWS_IAM"
@@ -43,7 +43,7 @@ func (s *Service) createRoute(r *http.Request, body []byte) (any, error) {
 
 // validateRoute checks rt against the API's other routes, integrations
 // and authorizers. The texts of these errors are unconfirmed except where
-// noted (COMPATIBILITY-NOTES.md "Routes").
+// noted (docs/compatibility.md "Routes").
 func (st *apiState) validateRoute(rt *Route) error {
 	if err := st.validateRouteKey(rt); err != nil {
 		return err

@@ -90,7 +90,7 @@ type endpoint struct {
 }
 
 func (s *Service) unknownOperation(w http.ResponseWriter, r *http.Request) {
-	awsrest.WriteError(w, awsrest.NewRequestID(), notFound("No operation %s %s in this emulator (see internal/apigwv2/COMPATIBILITY-NOTES.md)", r.Method, r.URL.Path))
+	awsrest.WriteError(w, awsrest.NewRequestID(), notFound("No operation %s %s in this emulator (see docs/compatibility.md, apigatewayv2 control plane)", r.Method, r.URL.Path))
 }
 
 // serve reads the body, runs fn under the lock and writes its result with

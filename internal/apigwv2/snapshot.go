@@ -56,7 +56,7 @@ func (st *apiState) snapshot() (*snapshot, error) {
 
 // check reports why the snapshot cannot be deployed: no routes (AWS's
 // observed texts), or a route without an integration (unconfirmed,
-// COMPATIBILITY-NOTES.md "Deployments").
+// docs/compatibility.md "Deployments").
 func (snap *snapshot) check(websocket bool) error {
 	if len(snap.Routes) == 0 {
 		if websocket {

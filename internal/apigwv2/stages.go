@@ -7,7 +7,7 @@ import (
 
 // Stage variable names and values, as the model documents them; a stage
 // name is a path segment of the API's URL.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Stages" (botocore CreateStageRequest.StageVariables)
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Stages" (botocore CreateStageRequest.StageVariables)
 var (
 	stageVarName  = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 	stageVarValue = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]+$`)
@@ -46,7 +46,7 @@ func (s *Service) createStage(r *http.Request, body []byte) (any, error) {
 
 // validateNewStage refuses a stage name the API has, or that another API
 // of this Service has: all APIs share the mimic's port, where a stage is
-// the first path segment (COMPATIBILITY-NOTES.md "Stages").
+// the first path segment (docs/compatibility.md "Stages").
 func (s *Service) validateNewStage(st *apiState, sg *Stage) error {
 	if !stageName.MatchString(sg.StageName) {
 		return badRequest("Invalid stage name specified: %q", sg.StageName)
@@ -77,7 +77,7 @@ func (st *apiState) validateStage(sg *Stage) error {
 }
 
 // defaultStage fills what AWS answers for members not given.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "Stages" (CLI create-stage example).
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Stages" (CLI create-stage example).
 func defaultStage(sg *Stage) {
 	if sg.DefaultRouteSettings == nil {
 		f := false

@@ -31,7 +31,7 @@ func newAPIState(a API) *apiState {
 
 func (st *apiState) websocket() bool { return st.api.ProtocolType == protocolWebSocket }
 
-// The protocol types. AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "APIs".
+// The protocol types. AWS: docs/compatibility.md "apigatewayv2 control plane" "APIs".
 const (
 	protocolWebSocket = "WEBSOCKET"
 	protocolHTTP      = "HTTP"
@@ -80,7 +80,7 @@ func (st *apiState) stage(r *http.Request) (*Stage, error) {
 	name := r.PathValue("stageName")
 	sg, ok := st.stages.get(name)
 	if !ok {
-		// moto's text; AWS's is unconfirmed (COMPATIBILITY-NOTES.md).
+		// moto's text; AWS's is unconfirmed (docs/compatibility.md).
 		return nil, notFound("Invalid stage identifier specified")
 	}
 	return sg, nil

@@ -15,7 +15,7 @@ import (
 // _integration_response, _route, _route_response, _authorizer,
 // _deployment and _stage, a refresh, a tag change and a destroy, checking
 // each read-back member Terraform compares against its configuration
-// (internal/apigwv2/COMPATIBILITY-NOTES.md "Terraform").
+// (docs/compatibility.md "apigatewayv2 control plane" "Terraform").
 func TestTerraformSequence(t *testing.T) {
 	f := newFixture(t, apigwv2.Config{})
 	c := f.c

@@ -81,7 +81,7 @@ func deployedFunction(uri string, vars map[string]string) (string, error) {
 // fails, so clients see API Gateway's integration failure.
 func notEmulated(in Integration) apigw.Integration {
 	return apigw.IntegrationFunc(func(context.Context, []byte) ([]byte, error) {
-		return nil, fmt.Errorf("integration %s: type %s is not emulated (internal/apigwv2/COMPATIBILITY-NOTES.md)", in.IntegrationID, in.IntegrationType)
+		return nil, fmt.Errorf("integration %s: type %s is not emulated (docs/compatibility.md, apigatewayv2 control plane)", in.IntegrationID, in.IntegrationType)
 	})
 }
 
@@ -89,7 +89,7 @@ func notEmulated(in Integration) apigw.Integration {
 // the statusCode of its selected request template ({"statusCode": 200}),
 // and the selected response template of the integration response whose
 // key matches that status (a /regex/ before $default) as the body.
-// AWS: internal/apigwv2/COMPATIBILITY-NOTES.md "MOCK integrations"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "MOCK integrations"
 func mockFor(in Integration, irs []IntegrationResponse) apigw.Mock {
 	m := apigw.Mock{StatusCode: 200}
 	if t, ok := pickTemplate(in.RequestTemplates, in.TemplateSelectionExpression); ok {

@@ -67,6 +67,10 @@ type Config struct {
 	// Config; without endpoints, service requests are recorded, not sent.
 	Actions actions.Config
 
+	// Lambda runs functions as commands or at per-function endpoints, for
+	// every caller (functions.go).
+	Lambda LambdaConfig
+
 	// ActionRecords is the number of action executions kept for
 	// ActionRecords and GET /iotemu/actions (default DefaultActionRecords).
 	ActionRecords int

@@ -53,8 +53,9 @@ type Server struct {
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
 	functions   *lambdafn.Registry
-	invoker     *lambdafn.Invoker // the one way every caller invokes a function (functions.go)
-	jobs        *jobs.Service     // AWS IoT Jobs (jobs.go)
+	commands    *lambdafn.Commands // functions run as processes (functions.go)
+	invoker     *lambdafn.Invoker  // the one way every caller invokes a function (functions.go)
+	jobs        *jobs.Service      // AWS IoT Jobs (jobs.go)
 	events      *controlplane.EventConfigurations
 	apigwv2     *apigwv2.Service    // the apigatewayv2 control plane of the mimic (apigw.go)
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
@@ -298,9 +299,10 @@ func (s *Server) Close(ctx context.Context) error {
 	case created:
 		s.state = closing
 		_ = s.apigw.Close(ctx) // never started: nothing to wait for
+		s.err = s.commands.Close() // an invocation before Start may have started a process
 		close(s.closed)
 		s.mu.Unlock()
-		return nil
+		return s.err
 	case closing:
 		s.mu.Unlock()
 		<-s.closed
@@ -319,6 +321,9 @@ func (s *Server) Close(ctx context.Context) error {
 		errs = append(errs, err)
 	}
 	s.authTimers.close()
+	if err := s.commands.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("stop functions: %w", err))
+	}
 	s.disconnectAll()
 	if err := s.broker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close mqtt: %w", err))

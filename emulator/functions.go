@@ -18,10 +18,37 @@ func (s *Server) newFunctions() error {
 			return fmt.Errorf("set up functions: %w", err)
 		}
 	}
+	s.commands = lambdafn.NewCommands(lambdafn.CommandsConfig{
+		Region: s.cfg.Region, AccountID: s.cfg.AccountID, Logger: s.log.With("component", "lambda"),
+	})
+	for _, c := range s.cfg.Lambda.Commands {
+		if err := s.commands.Register(c); err != nil {
+			_ = s.commands.Close() // nothing started yet; Register failed before any process
+			return fmt.Errorf("set up function %s: %w", c.Name, err)
+		}
+	}
 	cfg := s.cfg.Actions
 	cfg.Region = s.cfg.Region
-	s.invoker = lambdafn.NewInvoker(cfg.InvokerConfig(s.functions))
+	ic := cfg.InvokerConfig(s.functions)
+	ic.Commands, ic.Endpoints, ic.NameInPath = s.commands, s.cfg.Lambda.Endpoints, s.cfg.Lambda.NameInPath
+	s.invoker = lambdafn.NewInvoker(ic)
 	return nil
+}
+
+// LambdaConfig says how Lambda functions that are not registered in
+// process are run: as the user's own executables speaking the Lambda
+// Runtime API, or through a Lambda Invoke API per function, before the
+// default endpoint (Config.Actions.Endpoints.Lambda, else Base).
+type LambdaConfig struct {
+	// Commands are functions run as processes (an aws-lambda-go bootstrap,
+	// any Runtime API client), started on first use and stopped by Close.
+	Commands []lambdafn.Command
+	// Endpoints are per-function Lambda Invoke API base URLs, by function
+	// name (-lambda-endpoints name=url,...).
+	Endpoints map[string]string
+	// NameInPath sends the bare function name to the default endpoint too
+	// (the Runtime Interface Emulator answers 404 to an ARN).
+	NameInPath bool
 }
 
 // Functions returns the in-process Lambda registry shared by the API

@@ -1,9 +1,7 @@
 package emulator_test
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"testing"
 	"time"
 
@@ -12,8 +10,6 @@ import (
 	"github.com/iotemu/iotemu/rules/rulestest"
 	"github.com/iotemu/iotemu/testkit"
 )
-
-const ruleVectorsPath = "../../shared/conformance/rules-sql-vectors.json"
 
 // believedWrongRuleVectors lists the vectors whose expectation iotemu does
 // not follow, with what is asserted instead and why (docs/compatibility.md
@@ -28,10 +24,7 @@ var believedWrongRuleVectors = map[string]struct{ want, reason string }{
 
 func loadRuleVectors(t *testing.T) *rulestest.File {
 	t.Helper()
-	f, err := rulestest.Load(ruleVectorsPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("conformance vectors %s absent", ruleVectorsPath)
-	}
+	f, err := rulestest.Vectors()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func (s *Server) newConn(a *api, r *http.Request) *conn {
 // connect runs the $connect route. It returns the 101's extra headers, or
 // the response refusing the handshake: the integration's own non-2xx
 // response, or 502 when it failed or answered a malformed result.
-// AWS: apigw-websocket.md §3.2, §3.3.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html#apigateway-websocket-api-routes-about-connect, https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html#websocket-connect-route-subprotocol.
 func (s *Server) connect(ctx context.Context, c *conn, r *http.Request) (http.Header, *ProxyResponse) {
 	rt, ok := c.api.routes[KeyConnect]
 	if !ok {

@@ -15,7 +15,7 @@ import (
 // LambdaInvokeAPI is an integration calling the Lambda Invoke API,
 // POST {Endpoint}/2015-03-31/functions/{FunctionName}/invocations, such as
 // the AWS Lambda Runtime Interface Emulator (FunctionName "function").
-// AWS: API_Invoke.html; RIE quirks in apigw-websocket.md §8.5.
+// AWS: API_Invoke.html; RIE quirks in https://docs.aws.amazon.com/lambda/latest/dg/images-test.html#images-test.
 type LambdaInvokeAPI struct {
 	Endpoint     string // e.g. "http://127.0.0.1:9000"
 	FunctionName string

@@ -32,7 +32,7 @@ func limitsServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
 }
 
 // TestServerCloses: every limit closes the connection with AWS's code, and
-// $disconnect reports it. AWS: apigw-websocket.md §7 and §4.5.
+// $disconnect reports it. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#apigateway-execution-service-websocket-limits-table, docs/compatibility.md "API Gateway WebSocket mimic".
 func TestServerCloses(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -135,7 +135,7 @@ func TestActivityDefersIdle(t *testing.T) {
 
 // TestClientCloses: the client's own close code and reason reach
 // $disconnect; no status becomes 1005 and AWS's reason; a dropped TCP
-// connection is 1006. AWS: apigw-websocket.md §4.5.
+// connection is 1006. AWS: docs/compatibility.md "API Gateway WebSocket mimic".
 func TestClientCloses(t *testing.T) {
 	tests := []struct {
 		name       string

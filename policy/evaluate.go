@@ -57,7 +57,7 @@ func (d Decision) Allowed() bool { return d.Effect == Allow }
 // Evaluate authorises req against the policies of a principal: default
 // deny, any matching Deny wins, otherwise any matching Allow allows.
 // AWS: iot-policies.html; IAM reference_policies_evaluation-logic.html
-// (broker.md §6.1). Nil policies are skipped. It allocates nothing for
+// (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html#iot-policies). Nil policies are skipped. It allocates nothing for
 // patterns without variables and is safe for concurrent use.
 func Evaluate(policies []*Policy, req Request) Decision {
 	var allow Decision

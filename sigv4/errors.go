@@ -80,7 +80,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // HTTPStatus is the status AWS answers with: 403 for every
 // authentication failure (UNCONFIRMED for iot-data, which models 401
-// UnauthorizedException and was observed answering 403: broker.md §9).
+// UnauthorizedException and was observed answering 403: docs/compatibility.md).
 func (e *Error) HTTPStatus() int { return http.StatusForbidden }
 
 func fail(sentinel error, code, msg string) error {

@@ -55,7 +55,7 @@ func errorFrame(message, connID, reqID string) []byte {
 }
 
 // disconnect runs $disconnect after the socket has closed, best-effort:
-// its result is ignored. AWS: "$disconnect is a best-effort event."
+// its result is ignored, as AWS says: "$disconnect is a best-effort event".
 func (s *Server) disconnect(ctx context.Context, c *conn, code int, reason string) {
 	rt, ok := c.api.routes[KeyDisconnect]
 	if !ok {

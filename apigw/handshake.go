@@ -25,7 +25,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 	}
 	defer s.wg.Done()
 	ctx, cancel := context.WithCancel(r.Context())
-	defer context.AfterFunc(s.base, cancel)()
+	defer context.AfterFunc(s.base, cancel)() //nolint:contextcheck // ctx is the request's; the server's base context only ends it early on Close
 	defer cancel()
 
 	c := s.newConn(a, r)
@@ -61,7 +61,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 	if fc, ok := r.Context().Value(frameConnKey{}).(*frameConn); ok {
 		fc.arm(int64(s.cfg.Limits.FrameBytes))
 	}
-	c.run(s.base)
+	c.run(s.base) //nolint:contextcheck // the hijacked connection outlives the request: the server owns it and ends it on Close
 }
 
 // newConn prepares a connection's identity before its handshake.

@@ -2,6 +2,7 @@ package apigw_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,7 @@ func disconnectOf(t *testing.T, rec *recorder) (float64, string) {
 }
 
 func limitsServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
+	t.Helper()
 	rec := newRecorder()
 	s := start(t, apigw.Config{Limits: lim, APIs: []apigw.API{{Stage: "prod", Routes: []apigw.Route{
 		{Key: "$default", Integration: apigw.Mock{Body: "ok"}, TwoWay: true},
@@ -44,17 +46,18 @@ func TestServerCloses(t *testing.T) {
 	}{
 		{
 			name: "message over the message limit: 1009", lim: apigw.Limits{MessageBytes: 1000, FrameBytes: 4096},
-			act:      func(t *testing.T, ws *websocket.Conn) { send(t, ws, strings.Repeat("x", 1001)) },
+			act:      func(t *testing.T, ws *websocket.Conn) { t.Helper(); send(t, ws, strings.Repeat("x", 1001)) },
 			wantCode: 1009, wantReason: "Message too big",
 		},
 		{
 			name: "one frame over the frame limit: 1009", lim: apigw.Limits{MessageBytes: 8192, FrameBytes: 1024},
 			dialer:   websocket.Dialer{WriteBufferSize: 8192}, // the whole message in one frame
-			act:      func(t *testing.T, ws *websocket.Conn) { send(t, ws, strings.Repeat("x", 2000)) },
+			act:      func(t *testing.T, ws *websocket.Conn) { t.Helper(); send(t, ws, strings.Repeat("x", 2000)) },
 			wantCode: 1009, wantReason: "Message too big",
 		},
 		{
 			name: "binary frame: 1003", act: func(t *testing.T, ws *websocket.Conn) {
+				t.Helper()
 				if err := ws.WriteMessage(websocket.BinaryMessage, []byte{1, 2}); err != nil {
 					t.Fatal(err)
 				}
@@ -121,8 +124,8 @@ func TestActivityDefersIdle(t *testing.T) {
 		}
 		_ = ws.SetReadDeadline(time.Now().Add(waitFor))
 		if _, _, err := ws.ReadMessage(); err != nil {
-			ce, ok := err.(*websocket.CloseError)
-			if !ok || ce.Code != 1001 {
+			var ce *websocket.CloseError
+			if !errors.As(err, &ce) || ce.Code != 1001 {
 				t.Fatalf("got %v, want close 1001", err)
 			}
 			break

@@ -36,6 +36,7 @@ func connectionID(t *testing.T, rec *recorder) string {
 }
 
 func managedServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
+	t.Helper()
 	rec := newRecorder()
 	s := start(t, apigw.Config{Limits: lim, APIs: []apigw.API{{Stage: "dev", Routes: []apigw.Route{
 		{Key: "$connect", Integration: rec}, {Key: "$disconnect", Integration: rec},

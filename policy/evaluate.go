@@ -21,11 +21,11 @@ type Request struct {
 type Effect uint8
 
 const (
-	// ImplicitDeny: no statement allows the request (default deny).
+	// ImplicitDeny means no statement allows the request (default deny).
 	ImplicitDeny Effect = iota
-	// Allow: a statement allows it and none denies it.
+	// Allow means a statement allows it and none denies it.
 	Allow
-	// ExplicitDeny: a Deny statement matches; it wins over any Allow.
+	// ExplicitDeny means a Deny statement matches; it wins over any Allow.
 	ExplicitDeny
 )
 

@@ -29,7 +29,7 @@ func (s *Service) parseUpdate(payload []byte) (*updateRequest, string, error) {
 	if len(payload) == 0 {
 		return nil, "", ErrEmptyPayload
 	}
-	if max := s.cfg.Limits.MaxPayloadBytes; max > 0 && len(payload) > max {
+	if limit := s.cfg.Limits.MaxPayloadBytes; limit > 0 && len(payload) > limit {
 		return nil, "", ErrPayloadTooLarge
 	}
 	// AWS: device-shadow-error-messages.html (415 for non UTF-8).
@@ -69,7 +69,7 @@ func (s *Service) clientToken(top map[string]any) (string, error) {
 	if !ok {
 		return "", ErrInvalidClientToken
 	}
-	if max := s.cfg.Limits.MaxClientTokenBytes; max > 0 && len(tok) > max {
+	if limit := s.cfg.Limits.MaxClientTokenBytes; limit > 0 && len(tok) > limit {
 		return "", ErrInvalidClientToken
 	}
 	return tok, nil
@@ -153,7 +153,7 @@ func (s *Service) checkContent(r *updateRequest) error {
 		if sec == nil {
 			continue
 		}
-		if max := s.cfg.Limits.MaxDepth; max > 0 && s.depth(sec) > max {
+		if limit := s.cfg.Limits.MaxDepth; limit > 0 && s.depth(sec) > limit {
 			return s.tooDeep
 		}
 	}

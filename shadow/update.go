@@ -155,8 +155,8 @@ func (s *Service) apply(ctx context.Context, k Key, doc *document, live bool, ba
 // AWS: device-shadow-document.html, diagnosing-shadows.html (8 KB; the
 // merged document counts, https://docs.aws.amazon.com/general/latest/gr/iot-core.html#device-shadow-limits).
 func (s *Service) checkSize(doc *document) error {
-	max := s.cfg.Limits.MaxStateBytes
-	if max <= 0 {
+	limit := s.cfg.Limits.MaxStateBytes
+	if limit <= 0 {
 		return nil
 	}
 	size := 0
@@ -170,7 +170,7 @@ func (s *Service) checkSize(doc *document) error {
 		}
 		size += len(b)
 	}
-	if size > max {
+	if size > limit {
 		return ErrPayloadTooLarge
 	}
 	return nil
@@ -216,18 +216,23 @@ type snapshotDocument struct {
 	Version  int64           `json:"version"`
 }
 
+// snapshotOf is a shadow as update/documents shows it.
+func snapshotOf(sh Shadow) snapshotDocument {
+	return snapshotDocument(sh)
+}
+
 // documentsPayload builds update/documents: full previous and current
 // state and metadata, never a delta; "previous" is null for a new shadow.
 // AWS: device-shadow-document.html#device-shadow-example-response-json-documents;
 // D-FLOW-2019 ("previous": null), D-SIM (clientToken present).
 func (s *Service) documentsPayload(previous *Shadow, current Shadow, now int64, clientToken string) ([]byte, error) {
 	doc := map[string]any{
-		"current":   snapshotDocument{State: current.State, Metadata: current.Metadata, Version: current.Version},
+		"current":   snapshotOf(current),
 		"timestamp": now,
 	}
 	switch {
 	case previous != nil:
-		doc["previous"] = snapshotDocument{State: previous.State, Metadata: previous.Metadata, Version: previous.Version}
+		doc["previous"] = snapshotOf(*previous)
 	case !s.cfg.Compat.OmitPreviousOnCreate:
 		doc["previous"] = nil
 	}

@@ -239,6 +239,6 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func replaceAuth(r *http.Request, old, new string) {
-	r.Header.Set("Authorization", replaceOnce(r.Header.Get("Authorization"), old, new))
+func replaceAuth(r *http.Request, old, repl string) {
+	r.Header.Set("Authorization", replaceOnce(r.Header.Get("Authorization"), old, repl))
 }

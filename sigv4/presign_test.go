@@ -143,4 +143,4 @@ func TestVerifyMissing(t *testing.T) {
 	}
 }
 
-func replaceOnce(s, old, new string) string { return strings.Replace(s, old, new, 1) }
+func replaceOnce(s, old, repl string) string { return strings.Replace(s, old, repl, 1) }

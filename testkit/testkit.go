@@ -79,6 +79,7 @@ func Start(tb testing.TB, opts ...Option) *Emulator {
 }
 
 func (e *Emulator) close(tb testing.TB, logs *tbHandler) {
+	tb.Helper()
 	if serve && tb.Failed() {
 		tb.Logf("testkit: -testkit.serve: emulator kept running at %+v", e.srv.Endpoints())
 		select {}

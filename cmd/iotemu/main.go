@@ -67,7 +67,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	printEndpoints(stdout, srv.Endpoints())
 	<-ctx.Done()
-	closeCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	// ctx is done by now; the shutdown keeps its values, not its end.
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Close(closeCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)

@@ -38,6 +38,7 @@ func loadRuleVectors(t *testing.T) *rulestest.File {
 // republishes to a sentinel topic: once the sentinel arrives, the vector's
 // output, if any, has arrived before it, so "no match" needs no timeout.
 func TestRulesConformanceOverTheWire(t *testing.T) {
+	t.Parallel()
 	f := loadRuleVectors(t)
 	emu := testkit.Start(t)
 	sub := emu.Connect(t, "conformance-sub")
@@ -123,6 +124,7 @@ func addRule(t *testing.T, emu *testkit.Emulator, name, sql, version, topic stri
 // on the expected topic. Each vector gets an emulator whose clock and UUID
 // generator give the vector's context.
 func TestRulesTemplateVectorsOverTheWire(t *testing.T) {
+	t.Parallel()
 	f := loadRuleVectors(t)
 	for _, v := range f.TemplateVectors {
 		t.Run(v.ID, func(t *testing.T) {

@@ -58,6 +58,9 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 		return // gorilla answered the client
 	}
 	c.setWS(ws)
+	// The connection ID is what a backend posts to; a user of the binary
+	// without a $connect function of their own reads it here.
+	s.log.Info("websocket connected", "api", a.ID, "stage", a.Stage, "connectionId", c.id)
 	if fc, ok := r.Context().Value(frameConnKey{}).(*frameConn); ok {
 		fc.arm(int64(s.cfg.Limits.FrameBytes))
 	}

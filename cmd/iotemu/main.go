@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -30,12 +30,20 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode reports err once (the flag package has printed its own) and
+// returns the process's exit status.
+func exitCode(err error, stderr io.Writer) int {
 	switch {
-	case errors.Is(err, errHelp):
-		os.Exit(0)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "iotemu:", err)
-		os.Exit(1)
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errReported):
+		return 2 // the flag package printed it, with the usage
+	default:
+		fmt.Fprintln(stderr, "iotemu:", err)
+		return 1
 	}
 }
 
@@ -81,9 +89,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func loadFixtures(paths []string) (*fixtures.Set, error) {
 	set := &fixtures.Set{}
 	for _, p := range paths {
-		s, err := fixtures.Load(os.DirFS(filepath.Dir(p)), filepath.Base(p))
+		// The file as the user gave it (absolute, relative, with ..): the
+		// error names it so.
+		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("-fixtures: %w", err)
+		}
+		s, err := fixtures.Parse(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("-fixtures %s: %w", p, err)
 		}
 		set.Merge(s)
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -20,8 +21,28 @@ import (
 	"github.com/iotemu/iotemu/fixtures"
 )
 
-// version is stamped at build time: -ldflags "-X main.version=v1.2.3".
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3"
+// (make build). Unstamped, the binary reports the module version `go
+// install` recorded: see buildVersion.
 var version = "dev"
+
+// buildVersion is the stamped version, else the module's, else "dev".
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	return moduleVersion(version)
+}
+
+// moduleVersion returns the main module's version from the build info
+// (v0.1.0 after `go install github.com/iotemu/iotemu/cmd/iotemu@v0.1.0`),
+// or def for a build from a working tree.
+func moduleVersion(def string) string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return def
+}
 
 // shutdownGrace bounds a clean shutdown after SIGINT or SIGTERM.
 const shutdownGrace = 2 * time.Second
@@ -54,14 +75,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if o.version {
-		fmt.Fprintln(stdout, "iotemu", version)
+		fmt.Fprintln(stdout, "iotemu", buildVersion())
 		return nil
 	}
 	if o.health != "" {
 		return probe(ctx, o.health)
 	}
 	cfg := o.emulator
-	cfg.Version = version
+	cfg.Version = buildVersion()
 	if cfg.Fixtures, err = loadFixtures(o.fixtures); err != nil {
 		return err
 	}
@@ -106,7 +127,7 @@ func loadFixtures(paths []string) (*fixtures.Set, error) {
 
 // printEndpoints tells the user where to point clients, one line each.
 func printEndpoints(w io.Writer, e emulator.Endpoints) {
-	fmt.Fprintf(w, "iotemu %s ready\n", version)
+	fmt.Fprintf(w, "iotemu %s ready\n", buildVersion())
 	for _, l := range []struct{ name, url string }{
 		{"MQTT", e.MQTT},
 		{"MQTT over TLS", e.MQTTTLS},

@@ -25,7 +25,7 @@ func newBroker(s *Server) (*mqtt.Server, error) {
 	// AWS: persistent sessions expire after the account's setting (1 h by
 	// default); a larger MQTT 5 Session Expiry Interval is lowered in CONNACK.
 	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
-	// AWS: mqtt.html#mqtt message expiry at most 7 days (broker.md §1.9).
+	// AWS: mqtt.html#mqtt5 message expiry at most 7 days (broker.md §1.9).
 	caps.MaximumMessageExpiryInterval = maxMessageExpiry
 	// Packets far over the payload limit are refused while being read; those
 	// just over it reach the hook, which answers as AWS does.

@@ -9,7 +9,7 @@ import (
 // withDefaults sets every zero limit to AWS's value.
 // AWS: iot-core.html#message-broker-limits (broker.md §1.13); keep-alive,
 // client ID and per-SUBSCRIBE values from [LIM-2020]; Receive Maximum from
-// the 100 unacknowledged QoS 1 quota; Topic Alias Maximum 8 (mqtt.html#mqtt).
+// the 100 unacknowledged QoS 1 quota; Topic Alias Maximum 8 (mqtt.html#mqtt5).
 func (l Limits) withDefaults() Limits {
 	setInt := func(v *int, d int) {
 		if *v == 0 {

@@ -23,7 +23,7 @@ type Message struct {
 
 	// MQTT 5 properties, passed to MQTT 5 subscribers; MQTT 3.1.1
 	// subscribers receive the message without them.
-	// AWS: mqtt.html#mqtt (broker.md §1.9).
+	// AWS: mqtt.html#mqtt5 (broker.md §1.9).
 	ContentType       string
 	ResponseTopic     string
 	CorrelationData   []byte

@@ -91,7 +91,7 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 }
 
 // maxMessageExpiry is AWS's cap on the MQTT 5 message expiry interval.
-// AWS: mqtt.html#mqtt "Message Expiry" — 7 days (broker.md §1.9).
+// AWS: mqtt.html#mqtt5 "Message Expiry" — 7 days (broker.md §1.9).
 const maxMessageExpiry = 604800
 
 // parseBool accepts true/false in any case; AWS's docs show TRUE.

@@ -11,7 +11,7 @@ import (
 )
 
 // authorizerEvent is a REQUEST authorizer's input for $connect.
-// AWS: apigateway-websocket-api-lambda-auth.html (verbatim example, §5.2).
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html#apigateway-websocket-api-lambda-auth (verbatim example).
 type authorizerEvent struct {
 	Type                            string              `json:"type"`
 	MethodArn                       string              `json:"methodArn"`
@@ -56,7 +56,7 @@ const maxAuthorizerResult = 8 * 1024
 // requestContext.authorizer of the connection's events, or the HTTP status
 // refusing it: 401 for missing identity sources or an "Unauthorized" error,
 // 403 for a policy not allowing methodArn, 500 for any other failure.
-// AWS: apigw-websocket.md §5.4.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html#apigateway-websocket-api-lambda-auth.
 func (s *Server) authorize(ctx context.Context, c *conn, r *http.Request) (map[string]any, int) {
 	a := c.api.Authorizer
 	for _, src := range a.IdentitySource {
@@ -126,7 +126,7 @@ func parseAuthorizerResult(out []byte) (*authorizerResult, error) {
 
 // allows applies IAM's rules: an explicit Deny wins, else an Allow must
 // match. Resources match as IAM globs (* any characters including /,
-// ? one character). AWS: apigw-websocket.md §5.3 (powertools #5800).
+// ? one character). AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html#api-gateway-lambda-authorizer-output (powertools #5800).
 func (res *authorizerResult) allows(arn string) bool {
 	allowed := false
 	for _, st := range res.PolicyDocument.Statement {

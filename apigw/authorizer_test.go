@@ -27,7 +27,7 @@ func policy(effect, resource string, ctx map[string]any) events.APIGatewayCustom
 }
 
 // TestAuthorizer: each outcome of a REQUEST authorizer on $connect.
-// AWS: apigw-websocket.md §5.4.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html#apigateway-websocket-api-lambda-auth.
 func TestAuthorizer(t *testing.T) {
 	const arn = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/prod/$connect"
 	tests := []struct {
@@ -88,7 +88,7 @@ func TestAuthorizer(t *testing.T) {
 
 // TestAuthorizerContext: the authorizer gets AWS's REQUEST input, and its
 // principalId and context reach CONNECT, MESSAGE and DISCONNECT events.
-// AWS: apigw-websocket.md §5.2, §5.3.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html#apigateway-websocket-api-lambda-auth, https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html#api-gateway-lambda-authorizer-output.
 func TestAuthorizerContext(t *testing.T) {
 	input := make(chan events.APIGatewayCustomAuthorizerRequestTypeRequest, 1)
 	authorizer := func(ev events.APIGatewayCustomAuthorizerRequestTypeRequest) (events.APIGatewayCustomAuthorizerResponse, error) {

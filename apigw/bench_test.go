@@ -53,6 +53,7 @@ func dialReceivers(b *testing.B, url string) *receivers {
 // broadcast runs b.N rounds of post-to-all, each waiting until every
 // client has the message.
 func (r *receivers) broadcast(b *testing.B, post func(i int, msg []byte)) {
+	b.Helper()
 	msg := []byte(`{"celsius":21.5,"device":"sensor-1"}`)
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {

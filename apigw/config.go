@@ -46,7 +46,7 @@ type Config struct {
 
 // Limits are API Gateway's WebSocket quotas; zero means AWS's value. Tests
 // shorten the durations.
-// AWS: apigateway-execution-service-websocket-limits-table.html (apigw-websocket.md §7).
+// AWS: apigateway-execution-service-websocket-limits-table.html (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#apigateway-execution-service-websocket-limits-table).
 type Limits struct {
 	MessageBytes       int           // inbound message and PostToConnection data, default 131072 (128 KB)
 	FrameBytes         int           // inbound frame, default 32768 (32 KB); enforced on listeners the Server serves itself
@@ -66,14 +66,14 @@ type Compat struct {
 	// EchoFirstSubprotocol answers a handshake whose $connect integration
 	// returned no Sec-WebSocket-Protocol with the client's first requested
 	// protocol, as serverless-offline does. AWS never picks one itself, so
-	// browsers fail such connections (apigw-websocket.md §3.3).
+	// browsers fail such connections (https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html#websocket-connect-route-subprotocol).
 	EchoFirstSubprotocol bool
 	// CopyConnectHeaders copies every header of the $connect integration's
 	// response into the 101 response; by default only Sec-WebSocket-Protocol
-	// (which other headers AWS copies is unconfirmed, §3.3).
+	// (which other headers AWS copies is unconfirmed: docs/compatibility.md "API Gateway WebSocket mimic").
 	CopyConnectHeaders bool
 	// PingResetsIdle lets ping and pong frames reset the idle timer. By
-	// default only data messages do (unconfirmed on AWS, §7).
+	// default only data messages do (unconfirmed on AWS: docs/compatibility.md "API Gateway WebSocket mimic").
 	PingResetsIdle bool
 }
 

@@ -16,7 +16,7 @@ import (
 
 // TestConnectDecidesHandshake: the $connect integration's status code is
 // the handshake's; failures are 502; no $connect route accepts.
-// AWS: apigw-websocket.md §3.2.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html#apigateway-websocket-api-routes-about-connect.
 func TestConnectDecidesHandshake(t *testing.T) {
 	status := func(code int) apigw.Integration {
 		return apigw.LambdaHandler(func(context.Context, events.APIGatewayWebsocketProxyRequest) (events.APIGatewayProxyResponse, error) {
@@ -69,7 +69,7 @@ func subprotocolHandler(_ context.Context, ev events.APIGatewayWebsocketProxyReq
 
 // TestSubprotocol: API Gateway echoes only what $connect returns, and
 // never picks a protocol itself (wscat -s chat1 gets 400, -s
-// chat1,myprotocol connects). AWS: apigw-websocket.md §3.3.
+// chat1,myprotocol connects). AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html#websocket-connect-route-subprotocol.
 func TestSubprotocol(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -118,7 +118,7 @@ var (
 )
 
 // TestConnectEvent checks the CONNECT event field by field, through the
-// aws-lambda-go type a handler written for AWS uses. AWS: apigw-websocket.md §4.3, §4.4.
+// aws-lambda-go type a handler written for AWS uses. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html#apigateway-websocket-api-mapping-template-reference.
 func TestConnectEvent(t *testing.T) {
 	got := make(chan events.APIGatewayWebsocketProxyRequest, 1)
 	raw := newRecorder()

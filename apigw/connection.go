@@ -208,7 +208,7 @@ func (c *conn) writeLoop() {
 }
 
 // write sends one message: text if it is UTF-8, else binary (the frame
-// type of PostToConnection data is unconfirmed, apigw-websocket.md §6.4).
+// type of PostToConnection data is unconfirmed, docs/compatibility.md "API Gateway WebSocket mimic").
 func (c *conn) write(data []byte) error {
 	typ := websocket.TextMessage
 	if !utf8.Valid(data) {

@@ -10,7 +10,7 @@ import (
 // integration, send the body back on two-way routes. No route and no
 // $default sends the Forbidden frame; an integration failure sends the
 // Internal server error frame, on one-way routes too. The connection stays
-// open either way. AWS: apigw-websocket.md §2.2–§2.6.
+// open either way. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-develop-routes.html#websocket-api-develop-routes, docs/compatibility.md "API Gateway WebSocket mimic", https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-response.html#apigateway-websocket-api-route-response.
 func (s *Server) route(ctx context.Context, c *conn, data []byte) {
 	a := s.live(c)
 	key, isJSON := a.sel.evaluate(data)
@@ -50,13 +50,13 @@ func (s *Server) route(ctx context.Context, c *conn, data []byte) {
 
 // errorFrame is API Gateway's error message, byte for byte, with its
 // irregular spacing: {"message": "Forbidden", "connectionId":"…", "requestId":"…"}.
-// AWS: apigw-websocket.md §2.3 and §2.4 (observed frames).
+// AWS: docs/compatibility.md "API Gateway WebSocket mimic" (observed frames).
 func errorFrame(message, connID, reqID string) []byte {
 	return fmt.Appendf(nil, "{\"message\": \"%s\", \"connectionId\":\"%s\", \"requestId\":\"%s\"}", message, connID, reqID)
 }
 
 // disconnect runs $disconnect after the socket has closed, best-effort:
-// its result is ignored. AWS: "$disconnect is a best-effort event."
+// its result is ignored, as AWS says: "$disconnect is a best-effort event".
 func (s *Server) disconnect(ctx context.Context, c *conn, code int, reason string) {
 	a := s.live(c)
 	rt, ok := a.routes[KeyDisconnect]

@@ -10,7 +10,7 @@ import (
 // Error is an error of the @connections management API: the HTTP status and
 // the AWS error code (x-amzn-ErrorType) it is answered with. The Go methods
 // of Server return the same values, so errors.Is(err, ErrGone) works for
-// both. AWS: apigatewaymanagementapi service-2.json (apigw-websocket.md §6.1).
+// both. AWS: apigatewaymanagementapi service-2.json (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html#apigateway-how-to-call-websocket-api-connections).
 type Error struct {
 	Status  int    // HTTP status
 	Code    string // e.g. "GoneException"
@@ -42,7 +42,7 @@ var (
 
 // errorBody is the restJson1 error body: both __type and message, never a
 // null message (an aws-sdk-go-v2 version panics on it). AWS:
-// apigw-websocket.md §6.2 "Recommended mimic encoding".
+// docs/compatibility.md "API Gateway WebSocket mimic".
 type errorBody struct {
 	Type    string `json:"__type"`
 	Message string `json:"message"`

@@ -11,7 +11,7 @@ import (
 // (null fields omitted). It unmarshals into aws-lambda-go's
 // events.APIGatewayWebsocketProxyRequest; the field order follows AWS's
 // recorded events. AWS: aws-lambda-go events/testdata/apigw-websocket-request-*.json
-// (apigw-websocket.md §4).
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html#apigateway-websocket-api-mapping-template-reference).
 type Event struct {
 	Headers                         map[string]string   `json:"headers,omitempty"`
 	MultiValueHeaders               map[string][]string `json:"multiValueHeaders,omitempty"`
@@ -45,7 +45,7 @@ type RequestContext struct {
 }
 
 // Identity is requestContext.identity: userAgent only when the client sent
-// one. AWS: apigw-websocket.md §4.4.
+// one. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html#apigateway-websocket-api-mapping-template-reference.
 type Identity struct {
 	UserAgent string `json:"userAgent,omitempty"`
 	SourceIP  string `json:"sourceIp"`
@@ -113,7 +113,7 @@ func (c *conn) disconnectEvent(a *api, code int, reason string) *Event {
 
 // awsHeaderNames re-cases Go's canonical header names to the spelling AWS
 // passes on (clients' own), for handlers that look them up case-sensitively.
-// AWS: apigw-websocket.md §9 "Header casing".
+// AWS: docs/compatibility.md "API Gateway WebSocket mimic".
 var awsHeaderNames = map[string]string{
 	"Sec-Websocket-Extensions": "Sec-WebSocket-Extensions",
 	"Sec-Websocket-Key":        "Sec-WebSocket-Key",
@@ -124,7 +124,7 @@ var awsHeaderNames = map[string]string{
 // proxyHeaders builds headers/multiValueHeaders of a CONNECT event (without
 // Connection and Upgrade) or of an authorizer request (with them, and
 // content-length 0), adding the X-Forwarded-* and trace headers.
-// AWS: apigw-websocket.md §4.3, §4.4, §5.2.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html#apigateway-websocket-api-mapping-template-reference, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-lambda-auth.html#apigateway-websocket-api-lambda-auth.
 func proxyHeaders(r *http.Request, sourceIP, traceID string, authorizer bool) (map[string]string, map[string][]string) {
 	multi := map[string][]string{}
 	for name, vals := range r.Header {
@@ -169,7 +169,7 @@ func localPort(r *http.Request) string {
 
 // queryParams returns nil maps when the URL has no query: AWS omits the
 // keys then. The single-value map holds the last value, as in REST proxy
-// events. AWS: apigw-websocket.md §4.3.
+// events. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html#apigateway-websocket-api-mapping-template-reference.
 func queryParams(u *url.URL) (map[string]string, map[string][]string) {
 	if u.RawQuery == "" {
 		return nil, nil

@@ -55,7 +55,7 @@ func loadFixture(t *testing.T, name string) map[string]any {
 // AWS recorded (aws-lambda-go events/testdata, copied to testdata/) with
 // the same clock, IDs, domain and user agent, and compares the whole
 // events. Only the source IP (loopback here) and the MESSAGE apiId (edited
-// in the fixture) differ. AWS: apigw-websocket.md §4.1, §4.2.
+// in the fixture) differ. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-mapping-template-reference.html#apigateway-websocket-api-mapping-template-reference, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html#apigateway-websocket-api-routes-about-disconnect.
 func TestEventsMatchAWSRecordings(t *testing.T) {
 	const domain = "dl7ptocha9.execute-api.ap-northeast-1.amazonaws.com"
 	const ua = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/118.0.0.0 Safari/537.36"

@@ -26,7 +26,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(segs) == 3 && segs[1] == "@connections":
 		s.serveManagement(w, r, segs[0], segs[2])
 	case len(segs) == 2 && segs[0] == "@connections":
-		// serverless-offline's path, without the stage (apigw-websocket.md §9).
+		// serverless-offline's path, without the stage (docs/compatibility.md "API Gateway WebSocket mimic").
 		s.serveManagement(w, r, "", segs[1])
 	case len(segs) == 1 || len(segs) == 2 && segs[1] == "":
 		s.mu.Lock()

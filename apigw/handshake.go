@@ -25,7 +25,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 	}
 	defer s.wg.Done()
 	ctx, cancel := context.WithCancel(r.Context())
-	defer context.AfterFunc(s.base, cancel)()
+	defer context.AfterFunc(s.base, cancel)() //nolint:contextcheck // ctx is the request's; the server's base context only ends it early on Close
 	defer cancel()
 
 	c := s.newConn(a, r)
@@ -58,10 +58,13 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 		return // gorilla answered the client
 	}
 	c.setWS(ws)
+	// The connection ID is what a backend posts to; a user of the binary
+	// without a $connect function of their own reads it here.
+	s.log.Info("websocket connected", "api", a.ID, "stage", a.Stage, "connectionId", c.id)
 	if fc, ok := r.Context().Value(frameConnKey{}).(*frameConn); ok {
 		fc.arm(int64(s.cfg.Limits.FrameBytes))
 	}
-	c.run(s.base)
+	c.run(s.base) //nolint:contextcheck // the hijacked connection outlives the request: the server owns it and ends it on Close
 }
 
 // newConn prepares a connection's identity before its handshake.
@@ -93,7 +96,7 @@ func (s *Server) newConn(a *api, r *http.Request) *conn {
 // connect runs the $connect route. It returns the 101's extra headers, or
 // the response refusing the handshake: the integration's own non-2xx
 // response, or 502 when it failed or answered a malformed result.
-// AWS: apigw-websocket.md §3.2, §3.3.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html#apigateway-websocket-api-routes-about-connect, https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-connect-route-subprotocol.html#websocket-connect-route-subprotocol.
 func (s *Server) connect(ctx context.Context, c *conn, r *http.Request) (http.Header, *ProxyResponse) {
 	rt, ok := c.api.routes[KeyConnect]
 	if !ok {

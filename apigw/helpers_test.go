@@ -3,6 +3,7 @@ package apigw_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -18,86 +19,86 @@ const waitFor = 5 * time.Second
 
 // start runs a Server for the test and closes it at the end, checking that
 // Close succeeds.
-func start(t testing.TB, cfg apigw.Config) *apigw.Server {
-	t.Helper()
+func start(tb testing.TB, cfg apigw.Config) *apigw.Server {
+	tb.Helper()
 	s, err := apigw.New(cfg)
 	if err != nil {
-		t.Fatalf("New: %v", err)
+		tb.Fatalf("New: %v", err)
 	}
 	if err := s.Start(context.Background()); err != nil {
-		t.Fatalf("Start: %v", err)
+		tb.Fatalf("Start: %v", err)
 	}
-	t.Cleanup(func() {
+	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := s.Close(ctx); err != nil {
-			t.Errorf("Close: %v", err)
+			tb.Errorf("Close: %v", err)
 		}
 	})
 	return s
 }
 
 // dial connects to stage, failing the test on error.
-func dial(t testing.TB, s *apigw.Server, path string, hdr http.Header) *websocket.Conn {
-	t.Helper()
+func dial(tb testing.TB, s *apigw.Server, path string, hdr http.Header) *websocket.Conn {
+	tb.Helper()
 	ws, resp, err := websocket.DefaultDialer.Dial(s.URL()+path, hdr)
 	if err != nil {
 		status := 0
 		if resp != nil {
 			status = resp.StatusCode
 		}
-		t.Fatalf("dial %s: %v (status %d)", path, err, status)
+		tb.Fatalf("dial %s: %v (status %d)", path, err, status)
 	}
-	t.Cleanup(func() { _ = ws.Close() })
+	tb.Cleanup(func() { _ = ws.Close() })
 	return ws
 }
 
 // dialStatus dials and returns the HTTP status of a refused handshake.
-func dialStatus(t testing.TB, s *apigw.Server, path string, hdr http.Header) int {
-	t.Helper()
+func dialStatus(tb testing.TB, s *apigw.Server, path string, hdr http.Header) int {
+	tb.Helper()
 	ws, resp, err := websocket.DefaultDialer.Dial(s.URL()+path, hdr)
 	if err == nil {
 		_ = ws.Close()
 		return http.StatusSwitchingProtocols
 	}
 	if resp == nil {
-		t.Fatalf("dial %s: %v", path, err)
+		tb.Fatalf("dial %s: %v", path, err)
 	}
 	return resp.StatusCode
 }
 
 // next reads one message within waitFor.
-func next(t testing.TB, ws *websocket.Conn) string {
-	t.Helper()
+func next(tb testing.TB, ws *websocket.Conn) string {
+	tb.Helper()
 	_ = ws.SetReadDeadline(time.Now().Add(waitFor))
 	_, b, err := ws.ReadMessage()
 	if err != nil {
-		t.Fatalf("read: %v", err)
+		tb.Fatalf("read: %v", err)
 	}
 	return string(b)
 }
 
 // closeOf reads until the server's close frame and returns it.
-func closeOf(t testing.TB, ws *websocket.Conn) *websocket.CloseError {
-	t.Helper()
+func closeOf(tb testing.TB, ws *websocket.Conn) *websocket.CloseError {
+	tb.Helper()
 	_ = ws.SetReadDeadline(time.Now().Add(waitFor))
 	for {
 		_, _, err := ws.ReadMessage()
 		if err == nil {
 			continue
 		}
-		ce, ok := err.(*websocket.CloseError)
-		if !ok {
-			t.Fatalf("read: got %v, want a close frame", err)
+		var ce *websocket.CloseError
+		if !errors.As(err, &ce) {
+			tb.Fatalf("read: got %v, want a close frame", err)
 		}
 		return ce
 	}
 }
 
-func send(t testing.TB, ws *websocket.Conn, msg string) {
-	t.Helper()
+func send(tb testing.TB, ws *websocket.Conn, msg string) {
+	tb.Helper()
 	if err := ws.WriteMessage(websocket.TextMessage, []byte(msg)); err != nil {
-		t.Fatalf("write: %v", err)
+		tb.Fatalf("write: %v", err)
 	}
 }
 
@@ -123,13 +124,13 @@ func (r *recorder) Invoke(_ context.Context, event []byte) ([]byte, error) {
 }
 
 // next returns the next recorded event within waitFor.
-func (r *recorder) next(t testing.TB) map[string]any {
-	t.Helper()
+func (r *recorder) next(tb testing.TB) map[string]any {
+	tb.Helper()
 	select {
 	case ev := <-r.events:
 		return ev
 	case <-time.After(waitFor):
-		t.Fatal("no event within the deadline")
+		tb.Fatal("no event within the deadline")
 		return nil
 	}
 }

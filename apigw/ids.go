@@ -9,7 +9,7 @@ import (
 
 // newAWSID returns an ID in the shape of AWS's connection and request IDs:
 // 16 characters of URL-safe base64 ending in "=" (11 random bytes).
-// AWS: apigw-websocket.md §1.2 (observed "eHrdFcnvvHcCE-w=").
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html#apigateway-how-to-call-websocket-api-connections (observed "eHrdFcnvvHcCE-w=").
 func newAWSID() string {
 	var b [11]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
@@ -47,5 +47,5 @@ func epochMillis(t time.Time) int64 { return t.UnixMilli() }
 
 // isoMillis formats GetConnection's timestamps: ISO 8601 strings (the SDKs
 // reject numbers), RFC 3339 with milliseconds in UTC (the exact sub-second
-// format is unconfirmed, apigw-websocket.md §6.1).
+// format is unconfirmed, https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html#apigateway-how-to-call-websocket-api-connections).
 func isoMillis(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

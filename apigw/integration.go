@@ -29,7 +29,7 @@ func (f IntegrationFunc) Invoke(ctx context.Context, event []byte) ([]byte, erro
 var ErrMalformedResponse = errors.New("malformed Lambda proxy response")
 
 // ProxyResponse is a Lambda proxy integration's result.
-// AWS: apigw-websocket.md §3.4 (aws-lambda-go events.APIGatewayProxyResponse).
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html#api-gateway-simple-proxy-for-lambda-output-format (aws-lambda-go events.APIGatewayProxyResponse).
 type ProxyResponse struct {
 	StatusCode        int                 `json:"statusCode"`
 	Headers           map[string]string   `json:"headers,omitempty"`
@@ -40,7 +40,7 @@ type ProxyResponse struct {
 
 // parseProxyResponse reads a proxy result strictly: a JSON object with no
 // keys but the five of the proxy format; null (a handler returning nothing)
-// is an empty response. AWS: apigw-websocket.md §2.4 (middy #1219: extra
+// is an empty response. AWS: docs/compatibility.md "API Gateway WebSocket mimic" (middy #1219: extra
 // top-level keys give the Internal server error frame).
 func parseProxyResponse(b []byte) (*ProxyResponse, error) {
 	trimmed := bytes.TrimSpace(b)

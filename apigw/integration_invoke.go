@@ -12,7 +12,8 @@ import (
 // POST {Endpoint}/2015-03-31/functions/{FunctionName}/invocations, such as
 // the AWS Lambda Runtime Interface Emulator (FunctionName "function"),
 // through a lambdafn.Invoker of its own (the one wire implementation).
-// AWS: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_RequestSyntax
+// AWS: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_RequestSyntax;
+// RIE quirks in https://docs.aws.amazon.com/lambda/latest/dg/images-test.html#images-test.
 type LambdaInvokeAPI struct {
 	Endpoint     string // e.g. "http://127.0.0.1:9000"
 	FunctionName string

@@ -14,8 +14,9 @@ import (
 
 // fakeRIE answers like the Lambda Runtime Interface Emulator: the path is
 // fixed, function errors and timeouts come back as 200.
-// AWS: apigw-websocket.md §8.5.
+// AWS: https://docs.aws.amazon.com/lambda/latest/dg/images-test.html#images-test.
 func fakeRIE(t *testing.T, answer func(event []byte) (hdr http.Header, body string)) string {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/2015-03-31/functions/function/invocations" {
 			http.NotFound(w, r)

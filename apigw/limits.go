@@ -3,7 +3,7 @@ package apigw
 import "time"
 
 // Close codes and reasons the server sends and reports in $disconnect.
-// AWS: apigw-websocket.md §4.5 and §7.
+// AWS: docs/compatibility.md "API Gateway WebSocket mimic", https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#apigateway-execution-service-websocket-limits-table.
 const (
 	// DeleteConnection: 1000 "Connection Closed Normally" in $disconnect
 	// (observed in execution logs, chalice #2060, boto3 #3789).

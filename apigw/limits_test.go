@@ -2,8 +2,10 @@ package apigw_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -23,6 +25,7 @@ func disconnectOf(t *testing.T, rec *recorder) (float64, string) {
 }
 
 func limitsServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
+	t.Helper()
 	rec := newRecorder()
 	s := start(t, apigw.Config{Limits: lim, APIs: []apigw.API{{Stage: "prod", Routes: []apigw.Route{
 		{Key: "$default", Integration: apigw.Mock{Body: "ok"}, TwoWay: true},
@@ -32,7 +35,7 @@ func limitsServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
 }
 
 // TestServerCloses: every limit closes the connection with AWS's code, and
-// $disconnect reports it. AWS: apigw-websocket.md §7 and §4.5.
+// $disconnect reports it. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#apigateway-execution-service-websocket-limits-table, docs/compatibility.md "API Gateway WebSocket mimic".
 func TestServerCloses(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -44,17 +47,18 @@ func TestServerCloses(t *testing.T) {
 	}{
 		{
 			name: "message over the message limit: 1009", lim: apigw.Limits{MessageBytes: 1000, FrameBytes: 4096},
-			act:      func(t *testing.T, ws *websocket.Conn) { send(t, ws, strings.Repeat("x", 1001)) },
+			act:      func(t *testing.T, ws *websocket.Conn) { t.Helper(); send(t, ws, strings.Repeat("x", 1001)) },
 			wantCode: 1009, wantReason: "Message too big",
 		},
 		{
 			name: "one frame over the frame limit: 1009", lim: apigw.Limits{MessageBytes: 8192, FrameBytes: 1024},
 			dialer:   websocket.Dialer{WriteBufferSize: 8192}, // the whole message in one frame
-			act:      func(t *testing.T, ws *websocket.Conn) { send(t, ws, strings.Repeat("x", 2000)) },
+			act:      func(t *testing.T, ws *websocket.Conn) { t.Helper(); send(t, ws, strings.Repeat("x", 2000)) },
 			wantCode: 1009, wantReason: "Message too big",
 		},
 		{
 			name: "binary frame: 1003", act: func(t *testing.T, ws *websocket.Conn) {
+				t.Helper()
 				if err := ws.WriteMessage(websocket.BinaryMessage, []byte{1, 2}); err != nil {
 					t.Fatal(err)
 				}
@@ -109,33 +113,45 @@ func TestFragmentedMessageUnderFrameLimit(t *testing.T) {
 }
 
 // TestActivityDefersIdle: messages keep a connection past the idle
-// timeout; the maximum duration still ends it.
+// timeout; the maximum duration still ends it. The bubble's fake clock makes
+// "lived at least the maximum duration" exact, whatever the machine's load.
 func TestActivityDefersIdle(t *testing.T) {
-	const idle, maxDur = 100 * time.Millisecond, 400 * time.Millisecond
-	s, _ := limitsServer(t, apigw.Limits{IdleTimeout: idle, MaxDuration: maxDur})
-	ws := dial(t, s, "/prod", nil)
-	began := time.Now()
-	for {
-		if err := ws.WriteMessage(websocket.TextMessage, []byte("hi")); err != nil {
-			break
+	synctest.Test(t, func(t *testing.T) {
+		const idle, maxDur = 100 * time.Millisecond, 400 * time.Millisecond
+		rec := newRecorder()
+		s, d := startPipe(t, apigw.Config{Limits: apigw.Limits{IdleTimeout: idle, MaxDuration: maxDur},
+			APIs: []apigw.API{{Stage: "prod", Routes: []apigw.Route{
+				{Key: "$default", Integration: apigw.Mock{Body: "ok"}, TwoWay: true},
+				{Key: "$disconnect", Integration: rec},
+			}}}})
+		ws, _, err := d.Dial(s.URL()+"/prod", nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-		_ = ws.SetReadDeadline(time.Now().Add(waitFor))
-		if _, _, err := ws.ReadMessage(); err != nil {
-			ce, ok := err.(*websocket.CloseError)
-			if !ok || ce.Code != 1001 {
-				t.Fatalf("got %v, want close 1001", err)
+		defer ws.Close()
+		began := time.Now()
+		for {
+			<-time.After(idle / 2) // fake time in the bubble: half the idle timeout between messages
+			if err := ws.WriteMessage(websocket.TextMessage, []byte("hi")); err != nil {
+				break
 			}
-			break
+			if _, _, err := ws.ReadMessage(); err != nil {
+				var ce *websocket.CloseError
+				if !errors.As(err, &ce) || ce.Code != 1001 {
+					t.Fatalf("got %v, want close 1001", err)
+				}
+				break
+			}
 		}
-	}
-	if lived := time.Since(began); lived < maxDur-20*time.Millisecond {
-		t.Errorf("closed after %v, before the maximum duration %v despite activity", lived, maxDur)
-	}
+		if lived := time.Since(began); lived < maxDur || lived > maxDur+idle {
+			t.Errorf("closed after %v, want the maximum duration %v despite activity", lived, maxDur)
+		}
+	})
 }
 
 // TestClientCloses: the client's own close code and reason reach
 // $disconnect; no status becomes 1005 and AWS's reason; a dropped TCP
-// connection is 1006. AWS: apigw-websocket.md §4.5.
+// connection is 1006. AWS: docs/compatibility.md "API Gateway WebSocket mimic".
 func TestClientCloses(t *testing.T) {
 	tests := []struct {
 		name       string

@@ -103,7 +103,7 @@ type getConnectionResponse struct {
 }
 
 // serveManagement serves POST, GET and DELETE /{stage}/@connections/{id}:
-// 200, 200 with JSON, 204. AWS: apigw-websocket.md §6.1.
+// 200, 200 with JSON, 204. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html#apigateway-how-to-call-websocket-api-connections.
 func (s *Server) serveManagement(w http.ResponseWriter, r *http.Request, stage, id string) {
 	w.Header().Set("x-amzn-RequestId", awsid.NewUUID())
 	var err error

@@ -36,6 +36,7 @@ func connectionID(t *testing.T, rec *recorder) string {
 }
 
 func managedServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
+	t.Helper()
 	rec := newRecorder()
 	s := start(t, apigw.Config{Limits: lim, APIs: []apigw.API{{Stage: "dev", Routes: []apigw.Route{
 		{Key: "$connect", Integration: rec}, {Key: "$disconnect", Integration: rec},
@@ -44,7 +45,7 @@ func managedServer(t *testing.T, lim apigw.Limits) (*apigw.Server, *recorder) {
 }
 
 // TestManagementSDK drives @connections with the Go SDK v2 and checks
-// every operation and each typed error. AWS: apigw-websocket.md §6.
+// every operation and each typed error. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html#apigateway-how-to-call-websocket-api-connections.
 func TestManagementSDK(t *testing.T) {
 	s, rec := managedServer(t, apigw.Limits{})
 	ws := dial(t, s, "/dev", nil)

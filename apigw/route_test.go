@@ -67,7 +67,7 @@ func TestSelectionExpressionErrors(t *testing.T) {
 }
 
 // TestForbiddenFrame: no matching route and no $default sends AWS's exact
-// frame and keeps the connection open. AWS: apigw-websocket.md §2.3.
+// frame and keeps the connection open. AWS: docs/compatibility.md "API Gateway WebSocket mimic".
 func TestForbiddenFrame(t *testing.T) {
 	ids := &seqIDs{}
 	s := start(t, apigw.Config{NewID: ids.next, APIs: []apigw.API{{
@@ -87,7 +87,7 @@ func TestForbiddenFrame(t *testing.T) {
 
 // TestInternalServerErrorFrame: a failing integration on a one-way or
 // two-way route sends AWS's exact frame with the message's requestId.
-// AWS: apigw-websocket.md §2.4.
+// AWS: docs/compatibility.md "API Gateway WebSocket mimic".
 func TestInternalServerErrorFrame(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -121,7 +121,7 @@ func TestInternalServerErrorFrame(t *testing.T) {
 }
 
 // TestTwoWay: the body comes back only on two-way routes, whatever the
-// status code. AWS: apigw-websocket.md §2.6.
+// status code. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-response.html#apigateway-websocket-api-route-response.
 func TestTwoWay(t *testing.T) {
 	handler := func(_ context.Context, ev struct {
 		Body string `json:"body"`

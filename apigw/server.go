@@ -54,7 +54,7 @@ func New(cfg Config) (*Server, error) {
 		conns: map[string]*conn{},
 		done:  make(chan struct{}),
 		// AWS performs no origin check, and never picks a subprotocol
-		// itself: Subprotocols stays nil (apigw-websocket.md §9).
+		// itself: Subprotocols stays nil (docs/compatibility.md "API Gateway WebSocket mimic").
 		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},
 	}
 	s.base, s.cancel = context.WithCancel(context.Background())

@@ -29,6 +29,7 @@ type reading struct {
 // whose Lambda (an aws-lambda-go handler, in-process) publishes back
 // through the iot-data Publish API with the SDK, and a subscriber gets it.
 func TestLambdaPublishesBack(t *testing.T) {
+	t.Parallel()
 	var data atomic.Pointer[iotdataplane.Client]
 	handler := func(ctx context.Context, r reading) (string, error) {
 		_, err := data.Load().Publish(ctx, &iotdataplane.PublishInput{
@@ -60,6 +61,7 @@ func jsonNumber(f float64) string { b, _ := json.Marshal(f); return string(b) }
 // endpoint makes the error action republish AWS's error payload.
 // AWS: rule-error-handling.html.
 func TestErrorActionOverMQTT(t *testing.T) {
+	t.Parallel()
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	dead := "http://" + ln.Addr().String()
 	_ = ln.Close()
@@ -94,6 +96,7 @@ func TestErrorActionOverMQTT(t *testing.T) {
 // TestActionRecordsHTTP: GET /iotemu/actions?rule= lists a rule's records
 // as JSON (an iotemu extension).
 func TestActionRecordsHTTP(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t, testkit.WithTopicRule("q", `{"sql": "SELECT * FROM 'a'",
 		"actions": [{"sqs": {"roleArn": "r", "queueUrl": "https://q/1", "useBase64": false}}]}`))
 	emu.Connect(t, "c").Publish(t, "a", 1, false, []byte(`{"v":1}`))
@@ -136,6 +139,7 @@ const allActions = `{"sql":"SELECT * FROM 'all'","awsIotSqlVersion":"2016-03-23"
 // and GetTopicRule returns them unchanged; a missing required member is
 // InvalidRequestException.
 func TestControlPlaneActionShapes(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	second := `{"sql":"SELECT * FROM 'b'","actions":[{"cloudwatchLogs":{"roleArn":"r","logGroupName":"g","batchMode":true}},` +
 		`{"timestream":{"roleArn":"r","databaseName":"d","tableName":"t","dimensions":[{"name":"n","value":"${topic()}"}],"timestamp":{"value":"${timestamp()}","unit":"MILLISECONDS"}}}]}`

@@ -40,6 +40,7 @@ apis:
 // registered through testkit, served on the emulator's API Gateway port,
 // listed by /health, and posted to with the SDK.
 func TestAPIGatewayFromFixtures(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "apis.yaml")
 	if err := os.WriteFile(path, []byte(apiFixtures), 0o600); err != nil {
 		t.Fatal(err)
@@ -96,6 +97,7 @@ func TestAPIGatewayFromFixtures(t *testing.T) {
 
 // TestAPIGatewayDisabled: with the listener off, the Go API still works.
 func TestAPIGatewayDisabled(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t, testkit.WithConfig(func(c *emulator.Config) { c.APIGateway.Disabled = true }))
 	if got := emu.Server().Endpoints().APIGateway; got != "" {
 		t.Errorf("got %q, want no endpoint", got)

@@ -50,6 +50,7 @@ func connack5(t *testing.T, emu *testkit.Emulator, cfg *tls.Config, cp *paho5.Co
 // topic (with connect_failed), SUBACK 0x87 and PUBACK 0x87 for a
 // forbidden filter and topic, on a connection that keeps working.
 func TestStrictMQTT5Denials(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t, testkit.WithStrictAuth())
 	events := record(t, emu, "$aws/events/presence/connect_failed/#")
 	d := emu.CreateDevice(t, "dev5", v5Policy)

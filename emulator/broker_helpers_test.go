@@ -16,9 +16,6 @@ import (
 	"github.com/iotemu/iotemu/testkit"
 )
 
-// quiet is how long a test of "nothing arrives" waits.
-const quiet = 300 * time.Millisecond
-
 // raw is a byte-level MQTT client, for outcomes paho hides or refuses to
 // produce (QoS 2 PUBLISH on MQTT 5, no ack at all, DISCONNECT codes).
 type raw struct {

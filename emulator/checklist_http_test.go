@@ -24,6 +24,7 @@ import (
 )
 
 func TestChecklist18PublishSigV4ServiceNames(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	in := emu.Subscribe(t, "a/b")
 	for _, service := range []string{"iotdata", "iotdevicegateway"} {
@@ -51,6 +52,7 @@ func TestChecklist18PublishSigV4ServiceNames(t *testing.T) {
 }
 
 func TestChecklist19HTTPErrorsTyped(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	sdk := dataClient(emu)
 	ctx := context.Background()
@@ -150,6 +152,7 @@ func cmdEnv(t *testing.T, err error) {
 }
 
 func TestChecklist21ListNamedShadowsUnknownThing(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	out, err := dataClient(emu).ListNamedShadowsForThing(context.Background(),
 		&iotdataplane.ListNamedShadowsForThingInput{ThingName: aws.String("no-such-thing")})
@@ -161,6 +164,7 @@ func TestChecklist21ListNamedShadowsUnknownThing(t *testing.T) {
 // TestConnectionAPIs: GetConnection, ListSubscriptions, SendDirectMessage
 // (with and without a PUBACK) and DeleteConnection with the SDK.
 func TestConnectionAPIs(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	rec := record(t, emu, "will/#", "$aws/events/presence/disconnected/#")
 	sdk := dataClient(emu)

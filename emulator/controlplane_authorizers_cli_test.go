@@ -12,6 +12,7 @@ import (
 // set-default-authorizer, list-authorizers and test-invoke-authorizer with
 // Debian's awscli (permissive mode, so the CLI's dummy credentials pass).
 func TestAuthorizersAWSCLI(t *testing.T) {
+	t.Parallel()
 	fn := &authFn{calls: map[string]int{}}
 	emu := testkit.Start(t, testkit.WithLambda("authfn", fn.handle))
 	cli := func(args ...string) map[string]any {

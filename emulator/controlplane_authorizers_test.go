@@ -33,6 +33,7 @@ func signingKey(t *testing.T) (*rsa.PrivateKey, string) {
 // ListAuthorizers (status filter, order, pages), the default authorizer and
 // DeleteAuthorizer, with the Go SDK, and the errors of each.
 func TestAuthorizersSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	_, pub := signingKey(t)
@@ -136,6 +137,7 @@ func testAuthorizerUpdateDelete(t *testing.T, c *iot.Client) {
 // is disabled) and its answer comes back validated; a malformed answer is
 // InvalidResponseException.
 func TestTestInvokeAuthorizerSDK(t *testing.T) {
+	t.Parallel()
 	var got map[string]any
 	fn := func(ev map[string]any) (map[string]any, error) {
 		got = ev

@@ -25,6 +25,7 @@ import (
 // TestCreateKeysAndCertificateSDK: AWS's RSA 2048 key pair (PKCS#1), a
 // certificate signed by the emulator's CA whose ID is its SHA-256.
 func TestCreateKeysAndCertificateSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	out, err := c.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})
@@ -63,6 +64,7 @@ func TestCreateKeysAndCertificateSDK(t *testing.T) {
 // TestCertificatesSDK: CSR, RegisterCertificate(WithoutCA), status,
 // list, delete with AWS's conflicts.
 func TestCertificatesSDK(t *testing.T) {
+	t.Parallel()
 	emu := startFastKeys(t)
 	c, ctx := iotClient(emu), context.Background()
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -145,6 +147,7 @@ func selfSignedPEM(t *testing.T) string {
 
 // TestCertificateHostileSDK: bad CSR, bad PEM, bad IDs and statuses.
 func TestCertificateHostileSDK(t *testing.T) {
+	t.Parallel()
 	emu := startFastKeys(t)
 	c, ctx := iotClient(emu), context.Background()
 	for name, csr := range map[string]string{

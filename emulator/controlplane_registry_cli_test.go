@@ -93,6 +93,7 @@ func fetchCA(t *testing.T, emu *testkit.Emulator) []byte {
 
 // TestRegistryErrorsAWSCLI: the CLI names AWS's exceptions.
 func TestRegistryErrorsAWSCLI(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	for _, tt := range []struct {
 		args []string

@@ -32,6 +32,7 @@ certificates:
 // TestRegistryFixtures: the fixtures create the registry, generate the
 // certificates into CertsDir, and a device connects with the files.
 func TestRegistryFixtures(t *testing.T) {
+	t.Parallel()
 	set, err := fixtures.Parse(strings.NewReader(registryFixtures))
 	if err != nil {
 		t.Fatal(err)

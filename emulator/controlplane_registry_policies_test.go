@@ -15,6 +15,7 @@ import (
 
 // TestPoliciesSDK: policies and their versions.
 func TestPoliciesSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	p, err := c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("dev"), PolicyDocument: aws.String(allowAllPolicy)})
@@ -87,6 +88,7 @@ func TestPoliciesSDK(t *testing.T) {
 // TestMalformedPolicySDK: the policy package's validation answers
 // MalformedPolicyException; bad names are InvalidRequestException.
 func TestMalformedPolicySDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	for name, doc := range map[string]string{
@@ -109,6 +111,7 @@ func TestMalformedPolicySDK(t *testing.T) {
 // TestAttachmentsSDK: AttachPolicy/DetachPolicy, the legacy principal
 // calls, the list calls and thing principals.
 func TestAttachmentsSDK(t *testing.T) {
+	t.Parallel()
 	emu := startFastKeys(t)
 	c, ctx := iotClient(emu), context.Background()
 	cert, err := c.CreateKeysAndCertificate(ctx, &iot.CreateKeysAndCertificateInput{SetAsActive: true})

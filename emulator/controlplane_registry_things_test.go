@@ -16,6 +16,7 @@ import (
 // TestThingsSDK: CreateThing, DescribeThing, UpdateThing (merge, replace,
 // expectedVersion), ListThings (filters, pages), DeleteThing.
 func TestThingsSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	_, err := c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor")})
@@ -87,6 +88,7 @@ func TestThingsSDK(t *testing.T) {
 
 // TestThingErrorsSDK: hostile names and attributes, conflicts.
 func TestThingErrorsSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	attrs := func(n int) map[string]string {
@@ -143,6 +145,7 @@ func TestThingErrorsSDK(t *testing.T) {
 
 // TestThingTypesSDK: create, describe, list, deprecate, delete.
 func TestThingTypesSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	out, err := c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String("sensor"),
@@ -188,6 +191,7 @@ func TestThingTypesSDK(t *testing.T) {
 // TestThingGroupsSDK: create (with parent), describe, list, add/remove
 // thing, delete.
 func TestThingGroupsSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	if _, err := c.CreateThingGroup(ctx, &iot.CreateThingGroupInput{ThingGroupName: aws.String("building")}); err != nil {

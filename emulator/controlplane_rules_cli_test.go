@@ -20,6 +20,7 @@ func runAWS(t *testing.T, emu *testkit.Emulator, args ...string) (string, error)
 // create from a file, get, list with pagination, replace, disable, enable,
 // delete, and the errors for invalid SQL, an invalid name and a duplicate.
 func TestTopicRulesAWSCLI(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	inbox := emu.Connect(t, "sub").Subscribe(t, "cli/out", 1)
 	file := filepath.Join(t.TempDir(), "rule.json")

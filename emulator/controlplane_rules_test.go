@@ -38,6 +38,7 @@ func republishPayload(sql, topic string) *types.TopicRulePayload {
 // TestTopicRuleLifecycleSDK: create, get, run, replace, disable, enable and
 // delete a rule with the Go SDK; the rule acts on MQTT messages in between.
 func TestTopicRuleLifecycleSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	inbox := emu.Connect(t, "sub").Subscribe(t, "out/#", 1)
@@ -95,6 +96,7 @@ func TestTopicRuleLifecycleSDK(t *testing.T) {
 // TestTopicRuleActionsRoundTrip: action types this version does not run
 // are accepted and returned unchanged, with the error action.
 func TestTopicRuleActionsRoundTrip(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	in := &types.TopicRulePayload{
@@ -130,6 +132,7 @@ func TestTopicRuleActionsRoundTrip(t *testing.T) {
 // TestListTopicRulesSDK: pagination with maxResults and the paginator,
 // and the topic and ruleDisabled filters.
 func TestListTopicRulesSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	for _, r := range []struct{ name, topic string }{{"e", "t/1"}, {"a", "t/1"}, {"d", "t/2"}, {"b", "t/2"}, {"c", "t/1"}} {
@@ -185,6 +188,7 @@ func TestListTopicRulesSDK(t *testing.T) {
 // TestTopicRuleErrorsSDK: the SDK's typed errors for invalid SQL, an
 // invalid name, a duplicate, a missing rule and a bad page size.
 func TestTopicRuleErrorsSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	c, ctx := iotClient(emu), context.Background()
 	create := func(name, sql string) error {
@@ -237,6 +241,7 @@ func TestTopicRuleErrorsSDK(t *testing.T) {
 // TestRuleNotFoundAsResourceNotFound: the Compat switch answers a missing
 // rule as moto and LocalStack do.
 func TestRuleNotFoundAsResourceNotFound(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t, testkit.WithConfig(func(c *emulator.Config) { c.Compat.RuleNotFoundAsResourceNotFound = true }))
 	_, err := iotClient(emu).GetTopicRule(context.Background(), &iot.GetTopicRuleInput{RuleName: aws.String("nope")})
 	var apiErr smithy.APIError

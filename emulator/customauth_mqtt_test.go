@@ -17,6 +17,7 @@ import (
 // returned policy allows devices/alice/* and a publish elsewhere ends the
 // connection (AWS, MQTT 3.1.1).
 func TestCustomAuthMQTT311(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	user := username("tok", "alice", nil)
 	c, err := dial311(t, emu.MQTTURL(), "alice-1", user, nil)
@@ -49,6 +50,7 @@ func TestCustomAuthMQTT311(t *testing.T) {
 // TestCustomAuthRefusals311: each way a custom authentication fails
 // refuses the MQTT 3.1.1 CONNECT, and the broker keeps serving.
 func TestCustomAuthRefusals311(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	good := emu.sign(t, "carol")
 	for name, user := range map[string]string{
@@ -78,6 +80,7 @@ func TestCustomAuthRefusals311(t *testing.T) {
 // TestCustomAuthMQTT5: paho.golang over MQTT 5; credential failures get
 // CONNACK 0x86, authorizer failures 0x87 (the split is UNCONFIRMED).
 func TestCustomAuthMQTT5(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	connect := func(user string) *paho5.Connect {
 		return &paho5.Connect{ClientID: "v5", CleanStart: true, KeepAlive: 30, Username: user, UsernameFlag: true,
@@ -112,6 +115,7 @@ func TestCustomAuthMQTT5(t *testing.T) {
 // seconds of 1 ms) ends the connection with DISCONNECT 0xA0 and a
 // CUSTOMAUTH_TTL_EXPIRATION lifecycle event.
 func TestCustomAuthDisconnectAfter(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	rec := record(t, emu.Emulator, "$aws/events/presence/disconnected/ttl-1")
 	c := emu.Connect5(t, &paho5.Connect{ClientID: "ttl-1", CleanStart: true, KeepAlive: 30,
@@ -130,6 +134,7 @@ func TestCustomAuthDisconnectAfter(t *testing.T) {
 // TestCustomAuthRefreshAfter: refreshAfterInSeconds invokes the function
 // again and its policies replace the first ones.
 func TestCustomAuthRefreshAfter(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	c := emu.Connect5(t, &paho5.Connect{ClientID: "rf-1", CleanStart: true, KeepAlive: 30,
 		Username: username("tok", "refresh:eve", nil), UsernameFlag: true})

@@ -23,6 +23,7 @@ import (
 // query, or in the CONNECT user name over WebSocket; a denied token in the
 // headers is refused at the upgrade.
 func TestCustomAuthWebSocket(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	headers := func(token string) func(*paho.ClientOptions) {
 		return func(o *paho.ClientOptions) {
@@ -60,6 +61,7 @@ func TestCustomAuthWebSocket(t *testing.T) {
 // returned policy does not allow, a denied token and an unknown authorizer
 // get 403 ForbiddenException {"message":"Forbidden","traceId"}.
 func TestCustomAuthHTTPPublish(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	in := emu.Subscribe(t, "devices/ivy/x")
 	post := func(path, authorizer, token string) (int, http.Header, map[string]string) {
@@ -138,6 +140,7 @@ func TestCustomAuthMosquitto(t *testing.T) {
 // TestCustomAuthWebSocketDisconnectAfter: a token accepted at the upgrade
 // carries its disconnectAfterInSeconds to the MQTT connection.
 func TestCustomAuthWebSocketDisconnectAfter(t *testing.T) {
+	t.Parallel()
 	emu := startCustomAuth(t)
 	rec := record(t, emu.Emulator, "$aws/events/presence/disconnected/ws-ttl")
 	c, err := dial311(t, emu.WebSocketURL(), "ws-ttl", "", func(o *paho.ClientOptions) {
@@ -163,6 +166,7 @@ func TestCustomAuthWebSocketDisconnectAfter(t *testing.T) {
 // TestCustomAuthInvokeEndpoint: an authorizer function that is not in
 // process is invoked through the Lambda Invoke API at the Lambda endpoint.
 func TestCustomAuthInvokeEndpoint(t *testing.T) {
+	t.Parallel()
 	var gotPath string
 	lambda := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		gotPath = r.URL.Path

@@ -33,6 +33,7 @@ func dataClient(emu *testkit.Emulator) *iotdataplane.Client {
 // TestPublishSDK publishes with the Go SDK v2 to MQTT subscribers: topic
 // with slashes (sent percent-encoded), QoS 1, retain, and binary payload.
 func TestPublishSDK(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	inbox := emu.Connect(t, "sub").Subscribe(t, "sdk/#", 1)
 	payload := []byte{0, 0xff, '{', 0x80}
@@ -51,6 +52,7 @@ func TestPublishSDK(t *testing.T) {
 // TestPublishSuccessBody checks the wire response AWS sends.
 // AWS: broker.md §4.5 (observed {"message":"OK","traceId":...} with x-amzn-RequestId).
 func TestPublishSuccessBody(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	resp, err := http.Post(emu.Endpoint()+"/topics/a%2Fb?qos=0", "application/octet-stream", strings.NewReader("x"))
 	if err != nil {
@@ -71,6 +73,7 @@ func TestPublishSuccessBody(t *testing.T) {
 // TestPublishBadInput: each malformed request gets AWS's error shape and
 // status, and the emulator keeps serving.
 func TestPublishBadInput(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	inbox := emu.Subscribe(t, "ok")
 	big := bytes.Repeat([]byte("x"), 128*1024+1)
@@ -126,6 +129,7 @@ func TestPublishBadInput(t *testing.T) {
 
 // TestPublishSDKErrors: the SDK maps the emulator's error to a typed error.
 func TestPublishSDKErrors(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	_, err := dataClient(emu).Publish(context.Background(), &iotdataplane.PublishInput{Topic: aws.String("a/+")})
 	var invalid interface{ ErrorCode() string }
@@ -157,6 +161,7 @@ func TestPublishAWSCLI(t *testing.T) {
 
 // TestHealth: 200 with status, version and endpoints.
 func TestHealth(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	resp, err := http.Get(emu.Endpoint() + "/health")
 	if err != nil {
@@ -178,6 +183,7 @@ func TestHealth(t *testing.T) {
 // TestCACertificate: GET /ca.pem returns the CA that signs the server
 // certificate, so a client trusting it can connect over TLS.
 func TestCACertificate(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	resp, err := http.Get(emu.Endpoint() + "/ca.pem")
 	if err != nil {
@@ -193,6 +199,7 @@ func TestCACertificate(t *testing.T) {
 // TestWebSocketSubprotocol: the mqtt subprotocol is echoed, and SigV4 query
 // parameters are accepted (permissive mode does not verify them).
 func TestWebSocketSubprotocol(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	for _, proto := range []string{"mqtt", "mqttv3.1"} {
 		u, _ := url.Parse(emu.WebSocketURL())

@@ -67,6 +67,7 @@ func TestCloseLeavesNothingRunning(t *testing.T) {
 // TestTwoServersAreIndependent: a message published on one server never
 // reaches the other, and closing one leaves the other serving.
 func TestTwoServersAreIndependent(t *testing.T) {
+	t.Parallel()
 	a, b := testkit.Start(t), testkit.Start(t)
 	inA, inB := a.Subscribe(t, "shared/#"), b.Subscribe(t, "shared/#")
 	a.Connect(t, "same-id").Publish(t, "shared/t", 1, false, []byte("to a"))
@@ -103,6 +104,7 @@ func TestConfigErrors(t *testing.T) {
 // TestStartPortInUse: Start fails cleanly when a port is taken, leaving the
 // other listeners closed.
 func TestStartPortInUse(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	srv, err := emulator.New(emulator.Config{HTTP: emulator.ListenerConfig{Addr: emu.Server().MQTTAddr()}})
 	if err != nil {

@@ -24,6 +24,7 @@ const wait = 10 * time.Second
 // transport: TCP, TLS with a client certificate, WebSocket and secure
 // WebSocket.
 func TestMQTT311RoundTrip(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	transports := map[string]func(tb testing.TB) testkit.ClientOption{
 		"tcp": func(testing.TB) testkit.ClientOption { return testkit.WithPahoOptions(func(*paho3.ClientOptions) {}) },
@@ -79,6 +80,7 @@ func connect5(t *testing.T, conn net.Conn, clientID string) (*paho5.Client, chan
 // TestMQTT5RoundTrip uses paho.golang (MQTT 5) over TCP and TLS; user
 // properties and the other MQTT 5 properties arrive intact.
 func TestMQTT5RoundTrip(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	dial := map[string]func(t *testing.T) net.Conn{
 		"tcp": func(t *testing.T) net.Conn {
@@ -129,6 +131,7 @@ func TestMQTT5RoundTrip(t *testing.T) {
 
 // TestMQTT5OverWebSocket uses autopaho, which dials WebSocket itself.
 func TestMQTT5OverWebSocket(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	inbox := emu.Subscribe(t, "ws5/#")
 	u, err := url.Parse(emu.WebSocketURL())
@@ -167,6 +170,7 @@ func TestMQTT5OverWebSocket(t *testing.T) {
 // accepted; one from another CA is refused; no certificate is accepted by
 // default and refused with Compat.RequireClientCertificate, as on AWS.
 func TestTLSClientCertificates(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	strict := testkit.Start(t, testkit.WithConfig(func(c *emulator.Config) { c.Compat.RequireClientCertificate = true }))
 	foreign := testkit.Start(t)

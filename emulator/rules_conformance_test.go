@@ -1,9 +1,7 @@
 package emulator_test
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"testing"
 	"time"
 
@@ -12,8 +10,6 @@ import (
 	"github.com/iotemu/iotemu/rules/rulestest"
 	"github.com/iotemu/iotemu/testkit"
 )
-
-const ruleVectorsPath = "../../shared/conformance/rules-sql-vectors.json"
 
 // believedWrongRuleVectors lists the vectors whose expectation iotemu does
 // not follow, with what is asserted instead and why (docs/compatibility.md
@@ -28,10 +24,7 @@ var believedWrongRuleVectors = map[string]struct{ want, reason string }{
 
 func loadRuleVectors(t *testing.T) *rulestest.File {
 	t.Helper()
-	f, err := rulestest.Load(ruleVectorsPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("conformance vectors %s absent", ruleVectorsPath)
-	}
+	f, err := rulestest.Vectors()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +38,7 @@ func loadRuleVectors(t *testing.T) *rulestest.File {
 // republishes to a sentinel topic: once the sentinel arrives, the vector's
 // output, if any, has arrived before it, so "no match" needs no timeout.
 func TestRulesConformanceOverTheWire(t *testing.T) {
+	t.Parallel()
 	f := loadRuleVectors(t)
 	emu := testkit.Start(t)
 	sub := emu.Connect(t, "conformance-sub")
@@ -130,6 +124,7 @@ func addRule(t *testing.T, emu *testkit.Emulator, name, sql, version, topic stri
 // on the expected topic. Each vector gets an emulator whose clock and UUID
 // generator give the vector's context.
 func TestRulesTemplateVectorsOverTheWire(t *testing.T) {
+	t.Parallel()
 	f := loadRuleVectors(t)
 	for _, v := range f.TemplateVectors {
 		t.Run(v.ID, func(t *testing.T) {

@@ -28,6 +28,7 @@ func recordRule(t *testing.T, emu *testkit.Emulator, name, sql string) *rules.Re
 // not sent over MQTT; an MQTT client's message carries its client ID,
 // source IP and a trace ID.
 func TestRulesSeeEveryPublishPath(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	httpRec := recordRule(t, emu, "http", "SELECT v, clientid() AS c, traceid() AS tr FROM 'via/http'")
 	shadowRec := recordRule(t, emu, "shadow", "SELECT state.reported.v AS v, topic(3) AS thing FROM '$aws/things/+/shadow/update/accepted'")
@@ -83,6 +84,7 @@ func expectPayload(t *testing.T, rec *rules.Recorder, want string) {
 // disabled rule is logged and the client stays connected.
 // AWS: iot-basic-ingest.html.
 func TestBasicIngest(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	named := recordRule(t, emu, "ingest_r", "SELECT *, topic() AS t, topic(2) AS t2 FROM 'dev/+/temp'")
 	other := recordRule(t, emu, "ingest_other", "SELECT * FROM 'dev/+/temp'")
@@ -114,6 +116,7 @@ func TestBasicIngest(t *testing.T) {
 // QoS 1 publishes on its topic are acknowledged and delivered; a flood
 // beyond the queue is dropped rather than blocking the publisher.
 func TestSlowRuleDoesNotDelayPublishers(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	started, release := make(chan struct{}, 1), make(chan struct{})
 	t.Cleanup(func() { close(release) })

@@ -15,6 +15,7 @@ import (
 // TestRuleFixtures: the rules of the example fixtures file are created
 // from their TopicRulePayload and act on MQTT messages.
 func TestRuleFixtures(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open("../fixtures/testdata/example.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +66,7 @@ func TestRuleFixturesErrors(t *testing.T) {
 // TestConfigRules: Go rules in Config.Rules are installed by New, and an
 // invalid one makes New fail.
 func TestConfigRules(t *testing.T) {
+	t.Parallel()
 	rec := &rules.Recorder{}
 	emu := testkit.Start(t, testkit.WithConfig(func(c *emulator.Config) {
 		c.Rules = []rules.Rule{{Name: "go_rule", SQL: "SELECT * FROM 'go/t'", Actions: []rules.Action{rec}}}

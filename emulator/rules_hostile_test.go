@@ -30,6 +30,7 @@ func postRule(t *testing.T, emu *testkit.Emulator, method, name, body string) (i
 // TestTopicRulePayloadHostile: malformed bodies are 400
 // InvalidRequestException and leave no rule behind.
 func TestTopicRulePayloadHostile(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	const rp = `{"republish":{"roleArn":"arn:r","topic":"o"}}`
 	for name, body := range map[string]string{
@@ -74,6 +75,7 @@ func TestTopicRulePayloadHostile(t *testing.T) {
 // TestTopicRuleHugeSQL: a very long statement is parsed or rejected, never
 // crashes the server, and the server still answers afterwards.
 func TestTopicRuleHugeSQL(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	long := `{"sql":"SELECT ` + strings.Repeat("a + ", 50000) + `a AS s FROM 'x'","actions":[]}`
 	if status, typ := postRule(t, emu, http.MethodPost, "long", long); status != http.StatusOK && typ != "SqlParseException" {
@@ -92,6 +94,7 @@ func TestTopicRuleHugeSQL(t *testing.T) {
 // without breaking it: SELECT * passes the bytes, field access is
 // Undefined (omitted), and the next JSON message still works.
 func TestRuleNonJSONPayloads(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	rec := &rules.Recorder{}
 	if err := emu.Server().Rules().Add(rules.Rule{Name: "star", SQL: "SELECT * FROM 'bin/+'", Actions: []rules.Action{rec}}); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"net/http"
 	"sync"
 	"testing"
@@ -45,10 +44,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 // with real clients: MQTT steps with paho on the reserved topics, HTTP
 // steps with the AWS SDK for Go v2, against one emulator per vector.
 func TestShadowConformanceOverTheWire(t *testing.T) {
-	f, err := shadowtest.Load(shadowtest.DefaultPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("conformance vectors %s absent", shadowtest.DefaultPath)
-	}
+	f, err := shadowtest.Vectors()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 // error of the iot-data model, with AWS's status and message.
 // AWS: device-shadow-error-messages.html; broker.md §4.4, §4.6.
 func TestShadowHTTPErrors(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t, testkit.WithShadow("t1", "", `{"state":{"reported":{"a":1}}}`))
 	c := dataClient(emu)
 	ctx := context.Background()
@@ -83,6 +84,7 @@ func TestShadowHTTPErrors(t *testing.T) {
 // notifications as an MQTT one, at min(1, subscription QoS).
 // AWS: shadow.md §1.3, §1.4.
 func TestShadowNotificationsFromHTTP(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	dev := emu.Connect(t, "lamp")
 	delta1 := dev.Subscribe(t, "$aws/things/lamp/shadow/update/delta", 1)
@@ -109,6 +111,7 @@ func TestShadowNotificationsFromHTTP(t *testing.T) {
 // TestShadowConcurrentMQTTUpdates: many clients update one shadow at once;
 // no update is lost and every accepted version is distinct.
 func TestShadowConcurrentMQTTUpdates(t *testing.T) {
+	t.Parallel()
 	const clients, each = 8, 10
 	emu := testkit.Start(t)
 	accepted := emu.Subscribe(t, "$aws/things/hub/shadow/update/accepted")
@@ -149,6 +152,7 @@ func TestShadowConcurrentMQTTUpdates(t *testing.T) {
 // TestShadowListPagination pages ListNamedShadowsForThing with the SDK
 // through nextToken.
 func TestShadowListPagination(t *testing.T) {
+	t.Parallel()
 	emu := testkit.Start(t)
 	for i := range 7 {
 		emu.SetShadow(t, "multi", fmt.Sprintf("s%d", i), `{"state":{"reported":{}}}`)

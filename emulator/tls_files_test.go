@@ -25,6 +25,7 @@ import (
 // client certificate from that CA is accepted, and -tls-write-ca writes the
 // CA at start.
 func TestTLSFromFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ca, caKey := newTestCert(t, "user CA", nil, nil, true)
 	srvCert, srvKey := newTestCert(t, "localhost", ca, caKey, false)

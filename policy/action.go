@@ -2,7 +2,7 @@ package policy
 
 // The IoT policy actions the data plane checks, with the resource each
 // takes. AWS: iot-policy-actions.html, iot-action-resources.html
-// (broker.md §6.2).
+// (https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html#iot-action-resources).
 const (
 	ActionConnect                  = "iot:Connect"                  // ClientARN; every CONNECT
 	ActionPublish                  = "iot:Publish"                  // TopicARN; every PUBLISH, the Will topic at CONNECT, HTTP Publish

@@ -16,7 +16,7 @@ func Partition(region string) string {
 }
 
 // arn builds arn:<partition>:iot:<region>:<account>:<typ>/<name>.
-// AWS: iot-action-resources.html (broker.md §6.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html#iot-action-resources.
 func arn(region, account, typ, name string) string {
 	return "arn:" + Partition(region) + ":iot:" + region + ":" + account + ":" + typ + "/" + name
 }
@@ -26,7 +26,7 @@ func arn(region, account, typ, name string) string {
 func TopicARN(region, account, topic string) string { return arn(region, account, "topic", topic) }
 
 // TopicFilterARN returns the resource of iot:Subscribe on filter, taken
-// literally: `+` and `#` are plain characters in policies (broker.md §6.3).
+// literally: `+` and `#` are plain characters in policies (https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html#pub-sub-policy).
 func TopicFilterARN(region, account, filter string) string {
 	return arn(region, account, "topicfilter", filter)
 }

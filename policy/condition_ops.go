@@ -40,7 +40,7 @@ type opSpec struct {
 
 // operators is the supported set. AWS: IAM
 // reference_policies_elements_condition_operators.html; IoT policies
-// follow IAM conventions (broker.md §6.1). Binary operators are not
+// follow IAM conventions (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html#iot-policies). Binary operators are not
 // supported.
 var operators = map[string]opSpec{
 	"StringEquals":              {opString, false},

@@ -7,7 +7,8 @@ import (
 	"github.com/iotemu/iotemu/policy"
 )
 
-// TestConnectAttributes: the examples of broker.md §6.5 (AWS: connect-policy.html).
+// TestConnectAttributes: the examples of AWS's connect policy page
+// (AWS: https://docs.aws.amazon.com/iot/latest/developerguide/connect-policy.html#connect-policy).
 func TestConnectAttributes(t *testing.T) {
 	onlyPersistent := `{"Effect":"Allow","Action":["iot:Connect"],"Resource":"*",
 	  "Condition":{"ForAllValues:StringEquals":{"iot:ConnectAttributes":["PersistentConnect"]}}}`

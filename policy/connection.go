@@ -10,7 +10,7 @@ import (
 
 // Condition keys and variables of a connection. AWS: iot-policy-variables.html,
 // basic-policy-variables.html, thing-policy-variables.html,
-// cert-policy-variables.html, connect-policy.html (broker.md §6.4, §6.5).
+// cert-policy-variables.html, connect-policy.html (https://docs.aws.amazon.com/iot/latest/developerguide/cert-policy-variables.html#cert-policy-variables, https://docs.aws.amazon.com/iot/latest/developerguide/connect-policy.html#connect-policy).
 const (
 	KeyClientID          = "iot:ClientId"
 	KeySourceIP          = "aws:SourceIp"

@@ -14,11 +14,11 @@
 //     Effect, Action/NotAction and Resource/NotResource as string or array,
 //     Condition) and the CreatePolicy validation that AWS reports as
 //     MalformedPolicyException, including the 2048-character limit
-//     (whitespace excluded). AWS: iot-policies.html, broker.md §6.1.
+//     (whitespace excluded). AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html#iot-policies.
 //   - Evaluation as IAM does it: default deny, an explicit Deny wins, `*` and
 //     `?` wildcards in Action (case-insensitive) and Resource (case-sensitive,
-//     crossing `/`), MQTT `+` and `#` literal (broker.md §6.3).
-//   - Policy variables in Resource and Condition values (broker.md §6.4):
+//     crossing `/`), MQTT `+` and `#` literal (https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html#pub-sub-policy).
+//   - Policy variables in Resource and Condition values (https://docs.aws.amazon.com/iot/latest/developerguide/cert-policy-variables.html#cert-policy-variables):
 //     `${iot:ClientId}`, `${iot:Connection.Thing.*}`,
 //     `${iot:Certificate.Subject|Issuer.*}` with the zero-based index and
 //     `.List` forms, `${aws:SourceIp}`, `${aws:username}` … and the IAM

@@ -17,7 +17,7 @@ const (
 
 // MaxDocumentChars is AWS's size limit of a policy document, white space
 // not counted. AWS: iot-core quotas "Maximum policy document size: 2048
-// characters (excluding white space)" (broker.md §6.1, [LIM-2020]).
+// characters (excluding white space)" (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html#iot-policies; quota of c. 2020).
 const MaxDocumentChars = 2048
 
 // Options tunes Parse.
@@ -32,7 +32,7 @@ type Options struct {
 // value is iotemu's default (docs/compatibility.md, "Identity and access").
 type Compat struct {
 	// RejectNotElements makes Parse refuse NotAction and NotResource.
-	// Whether IoT policies support them is unconfirmed (broker.md §6.1);
+	// Whether IoT policies support them is unconfirmed (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html#iot-policies);
 	// by default they are accepted with IAM's meaning.
 	RejectNotElements bool
 	// WildcardsInVariableValues makes `*` and `?` in a substituted

@@ -21,11 +21,11 @@ type Request struct {
 type Effect uint8
 
 const (
-	// ImplicitDeny: no statement allows the request (default deny).
+	// ImplicitDeny means no statement allows the request (default deny).
 	ImplicitDeny Effect = iota
-	// Allow: a statement allows it and none denies it.
+	// Allow means a statement allows it and none denies it.
 	Allow
-	// ExplicitDeny: a Deny statement matches; it wins over any Allow.
+	// ExplicitDeny means a Deny statement matches; it wins over any Allow.
 	ExplicitDeny
 )
 
@@ -57,7 +57,7 @@ func (d Decision) Allowed() bool { return d.Effect == Allow }
 // Evaluate authorises req against the policies of a principal: default
 // deny, any matching Deny wins, otherwise any matching Allow allows.
 // AWS: iot-policies.html; IAM reference_policies_evaluation-logic.html
-// (broker.md §6.1). Nil policies are skipped. It allocates nothing for
+// (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html#iot-policies). Nil policies are skipped. It allocates nothing for
 // patterns without variables and is safe for concurrent use.
 func Evaluate(policies []*Policy, req Request) Decision {
 	var allow Decision

@@ -51,7 +51,7 @@ func TestPrecedence(t *testing.T) {
 }
 
 // TestDevicePolicy: a typical device policy over Connect, Publish,
-// Subscribe and Receive (broker.md §8 line 24).
+// Subscribe and Receive (emulator/checklist_mqtt_test.go).
 func TestDevicePolicy(t *testing.T) {
 	p := mustParse(t, devicePolicy)
 	ctx := policy.ConnectionContext(policy.Connection{ClientID: "dev-1", ThingName: "dev-1", IsAttached: true})

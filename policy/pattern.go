@@ -33,7 +33,7 @@ const (
 
 // pattern is a Resource, Action or condition value compiled once per
 // policy version. AWS: iot-policy-variables.html — `*` and `?` are
-// wildcards, `+` and `#` literal (broker.md §6.3).
+// wildcards, `+` and `#` literal (https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html#pub-sub-policy).
 type pattern struct {
 	text  string // as written in the document
 	parts []part

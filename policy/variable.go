@@ -8,7 +8,7 @@ import (
 
 // certPrefix starts the X.509 certificate variables, which have the
 // first-value, index and `.List` forms and AWS's limits.
-// AWS: cert-policy-variables.html (broker.md §6.4).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/cert-policy-variables.html#cert-policy-variables.
 const certPrefix = "iot:certificate."
 
 const (

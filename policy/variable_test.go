@@ -25,7 +25,7 @@ func testCert() *x509.Certificate {
 	}
 }
 
-// TestVariables: each policy variable of broker.md §6.4 substituted in a
+// TestVariables: each policy variable of https://docs.aws.amazon.com/iot/latest/developerguide/cert-policy-variables.html#cert-policy-variables substituted in a
 // Resource; a variable without value makes the statement not match.
 func TestVariables(t *testing.T) {
 	full := policy.ConnectionContext(policy.Connection{
@@ -122,7 +122,7 @@ func TestWildcardsInVariableValues(t *testing.T) {
 	}
 }
 
-// TestARNs checks the ARN helpers (broker.md §6.2).
+// TestARNs checks the ARN helpers (https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html#iot-action-resources).
 func TestARNs(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{policy.TopicARN("us-east-1", "123", "a/b"), "arn:aws:iot:us-east-1:123:topic/a/b"},

@@ -6,7 +6,7 @@ import (
 	"github.com/iotemu/iotemu/policy"
 )
 
-// TestWildcards: broker.md §6.3 — `*` and `?` are wildcards crossing `/`,
+// TestWildcards: https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html#pub-sub-policy — `*` and `?` are wildcards crossing `/`,
 // MQTT `+` and `#` are literal, a SUBSCRIBE is authorised on the literal
 // filter.
 func TestWildcards(t *testing.T) {

@@ -2,8 +2,6 @@ package rules_test
 
 import (
 	"context"
-	"errors"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -11,8 +9,6 @@ import (
 	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/rules/rulestest"
 )
-
-const vectorsPath = "../../shared/conformance/rules-sql-vectors.json"
 
 // believedWrong lists vectors whose expectation iotemu deliberately does not
 // follow, with what is asserted instead and why (docs/compatibility.md "Rules engine").
@@ -26,10 +22,7 @@ var believedWrong = map[string]struct{ want, reason string }{
 
 func loadVectors(tb testing.TB) *rulestest.File {
 	tb.Helper()
-	if _, err := os.Stat(vectorsPath); errors.Is(err, os.ErrNotExist) {
-		tb.Skipf("conformance vectors not found at %s", vectorsPath)
-	}
-	f, err := rulestest.Load(vectorsPath)
+	f, err := rulestest.Vectors()
 	if err != nil {
 		tb.Fatal(err)
 	}

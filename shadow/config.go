@@ -14,7 +14,7 @@ import (
 
 // Publisher delivers a message to every MQTT subscriber of topic. The
 // emulator publishes at QoS 1, so subscribers receive it at
-// min(1, subscription QoS) (shadow.md §1.3), with retain=false.
+// min(1, subscription QoS) (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-comms-device.html#device-shadow-comms-device), with retain=false.
 type Publisher interface {
 	Publish(ctx context.Context, topic string, payload []byte) error
 }
@@ -108,19 +108,19 @@ type Compat struct {
 	// RESTDeltaOnly makes REST updates publish only update/delta (the only
 	// notification AWS documents for REST) and REST deletes publish
 	// nothing. Default: REST updates also publish update/accepted and
-	// update/documents, REST deletes publish delete/accepted (shadow.md §1.4).
+	// update/documents, REST deletes publish delete/accepted (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-rest-api.html#device-shadow-rest-api).
 	RESTDeltaOnly bool
 	// DeltaOnlyWhenChanged publishes update/delta only when the update
 	// changed the delta. Default: whenever the resulting delta is non-empty
-	// (shadow.md §3.4).
+	// (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-mqtt.html#update-delta-pub-sub-topic).
 	DeltaOnlyWhenChanged bool
 	// NamedNotFound selects the quoted name in a named shadow's 404.
 	NamedNotFound NotFoundNaming
 	// ErrorTimestampCodes lists the codes whose MQTT rejected documents
-	// carry "timestamp". Default none (shadow.md §2.7).
+	// carry "timestamp". Default none (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-example-error-json).
 	ErrorTimestampCodes []int
 	// PruneEmptiedObjects removes a nested object whose last member an
-	// update deleted. Default: keep it as {} (shadow.md §3.2).
+	// update deleted. Default: keep it as {} (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-empty-fields).
 	PruneEmptiedObjects bool
 	// RejectDuplicateKeys answers 400 Invalid JSON for an object with a
 	// repeated member name. Default: the last value wins.
@@ -250,7 +250,7 @@ func (s *Service) lock(k Key) func() {
 }
 
 // now returns the current time in epoch seconds.
-// AWS: every shadow timestamp is epoch seconds (shadow.md §2).
+// AWS: every shadow timestamp is epoch seconds (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#timestamp).
 func (s *Service) now() int64 { return s.cfg.Now().Unix() }
 
 // publish sends one message if a Publisher is configured.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
-	"os"
 	"testing"
 	"time"
 
@@ -18,10 +16,7 @@ import (
 const stepSpacing = 10 * time.Second
 
 func TestConformanceVectors(t *testing.T) {
-	f, err := shadowtest.Load(shadowtest.DefaultPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("conformance vectors %s absent", shadowtest.DefaultPath)
-	}
+	f, err := shadowtest.Vectors()
 	if err != nil {
 		t.Fatalf("load vectors: %v", err)
 	}
@@ -144,9 +139,14 @@ func version(tb testing.TB, svc *shadow.Service, thing, name string) int64 {
 	return sh.Version
 }
 
-// TestVectorsFileIsReadable fails loudly when the vectors move.
+// TestVectorsFileIsReadable fails loudly when the vectors are missing or
+// unreadable (they are embedded: a missing file already fails the build).
 func TestVectorsFileIsReadable(t *testing.T) {
-	if _, err := os.Stat(shadowtest.DefaultPath); err != nil {
-		t.Skipf("conformance vectors %s absent: %v", shadowtest.DefaultPath, err)
+	f, err := shadowtest.Vectors()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Vectors) < 40 {
+		t.Fatalf("got %d shadow vectors, want the 43 of the repository's file", len(f.Vectors))
 	}
 }

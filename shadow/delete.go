@@ -10,11 +10,11 @@ import (
 // the shadow had when it was deleted. The version is remembered for
 // Limits.TombstoneTTL: a shadow re-created within it continues from n+1.
 // A missing shadow is ErrShadowNotFound. Like a MQTT delete it publishes
-// delete/accepted (shadow.md §1.4; Compat.RESTDeltaOnly turns this off).
+// delete/accepted (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-rest-api.html#device-shadow-rest-api; Compat.RESTDeltaOnly turns this off).
 //
 // AWS: SDK-CPP OBS (delete/accepted version = last version), LocalStack VER
 // (second delete is 404), device-shadow-mqtt.html (the version is not
-// reset). No documents or delta message follows a delete (shadow.md §3.7).
+// reset). No documents or delta message follows a delete (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-mqtt.html#delete-accepted-pub-sub-topic).
 func (s *Service) Delete(ctx context.Context, thing, name string) ([]byte, error) {
 	k := Key{Thing: thing, Name: name}
 	body, err := s.delete(ctx, k, "", transportHTTP)

@@ -8,7 +8,7 @@ package shadow
 // the differing leaf; arrays are compared whole and the whole desired array
 // is copied; keys only in reported never appear; "The delta contains
 // metadata, and its values are equal to the metadata in the desired field".
-// moto VER test_delta_calculation; shadow.md §3.3.
+// moto VER test_delta_calculation; https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#delta-state.
 func (s *Service) computeDelta(desired, reported, desiredMeta map[string]any) (delta, meta map[string]any) {
 	for k, d := range desired {
 		r, inReported := reported[k]

@@ -13,7 +13,7 @@ import (
 // sections is the stored shape of both state and metadata: the desired and
 // reported sections, each left out when empty.
 // AWS: device-shadow-document.html#device-shadow-empty-fields (an empty
-// section does not appear; shadow.md §3.2).
+// section does not appear; https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-empty-fields).
 type sections struct {
 	Desired  map[string]any `json:"desired,omitempty"`
 	Reported map[string]any `json:"reported,omitempty"`

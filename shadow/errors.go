@@ -11,7 +11,7 @@ import (
 // text AWS sends.
 //
 // AWS: device-shadow-error-messages.html (D-ERR). The status code is the
-// same on both transports (shadow.md §4.1).
+// same on both transports (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages).
 type Error struct {
 	// Code is the HTTP status code and the MQTT rejected "code".
 	Code int
@@ -43,7 +43,7 @@ func (e *Error) HTTPStatus() int { return e.Code }
 // ErrorType returns the iot-data exception shape name for the error, as
 // SDKs expect it in the x-amzn-ErrorType header or the __type body member.
 //
-// AWS: botocore iot-data/2015-05-28/service-2.json error shapes (broker.md §4.4).
+// AWS: botocore iot-data/2015-05-28/service-2.json error shapes (https://docs.aws.amazon.com/iot/latest/developerguide/http.html#http).
 func (e *Error) ErrorType() string {
 	if name, ok := errorTypes[e.Code]; ok {
 		return name
@@ -84,7 +84,7 @@ func AsError(err error) *Error {
 
 // The AWS error table. Codes and texts are D-ERR
 // (device-shadow-error-messages.html) unless a comment says otherwise;
-// shadow.md §4.1 gives the evidence per row.
+// https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages gives the evidence per row.
 var (
 	// ErrInvalidJSON is returned when the payload is not parseable JSON.
 	// AWS: device-shadow-error-messages.html ("Invalid JSON").
@@ -92,7 +92,7 @@ var (
 
 	// ErrEmptyPayload is returned for an update with an empty payload.
 	// AWS: observed REST answer to a POST shadow update without a body
-	// (aws/aws-sdk-java-v2#3694, broker.md §4.4).
+	// (aws/aws-sdk-java-v2#3694, https://docs.aws.amazon.com/iot/latest/developerguide/http.html#http).
 	ErrEmptyPayload = &Error{Code: 400, Message: "Payload contains invalid json"}
 
 	// ErrMissingState is returned when an update has no "state" member.
@@ -112,7 +112,7 @@ var (
 	ErrReportedNotObject = &Error{Code: 400, Message: "Reported node must be an object"}
 
 	// ErrInvalidVersion is returned when "version" is not an integer.
-	// AWS: device-shadow-error-messages.html (trigger inferred, shadow.md §3.1 step 8).
+	// AWS: device-shadow-error-messages.html (trigger inferred, https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages).
 	ErrInvalidVersion = &Error{Code: 400, Message: "Invalid version"}
 
 	// ErrInvalidClientToken is returned when "clientToken" is longer than
@@ -153,7 +153,7 @@ var (
 	ErrForbidden = &Error{Code: 403, Message: "Forbidden"}
 
 	// ErrThingNotFound is the documented 404 "Thing not found". AWS does not
-	// require a registered thing (shadow.md §3.8), so this package never
+	// require a registered thing (https://docs.aws.amazon.com/iot/latest/developerguide/iot-device-shadows.html#iot-device-shadows), so this package never
 	// returns it; it exists for composition roots that model a registry.
 	// AWS: device-shadow-error-messages.html.
 	ErrThingNotFound = &Error{Code: 404, Message: "Thing not found"}
@@ -161,7 +161,7 @@ var (
 	// ErrShadowNotFound is the family of 404 errors for a get or delete of
 	// a shadow that does not exist; instances carry ": '<name>'".
 	// AWS: device-shadow-error-messages.html, observed with single quotes
-	// (shadow.md §3.6).
+	// (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages).
 	ErrShadowNotFound = &Error{Code: 404, Message: "No shadow exists with name"}
 
 	// ErrMethodNotAllowed is the 405 error for an unsupported verb and URI
@@ -215,7 +215,7 @@ type rejectedDocument struct {
 // rejectedPayload is the one mapping from an error to an MQTT /rejected
 // document. timestamp is included only for the codes listed in
 // Compat.ErrorTimestampCodes (observed 404 and 409 documents have none,
-// shadow.md §2.7).
+// https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-example-error-json).
 func (s *Service) rejectedPayload(err error, clientToken string, now int64) []byte {
 	e := AsError(err)
 	doc := rejectedDocument{Code: e.Code, Message: e.Message, ClientToken: clientToken}

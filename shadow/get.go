@@ -20,8 +20,8 @@ const (
 // the time of the response. A missing shadow is ErrShadowNotFound.
 //
 // AWS: device-shadow-document.html#device-shadow-example-response-json;
-// moto VER and LocalStack VER (no metadata.delta, shadow.md §2.5). A REST
-// get publishes nothing (INF, shadow.md §1.4).
+// moto VER and LocalStack VER (no metadata.delta, https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-example-response-json-properties). A REST
+// get publishes nothing (INF, https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-rest-api.html#device-shadow-rest-api).
 func (s *Service) Get(ctx context.Context, thing, name string) ([]byte, error) {
 	return s.get(ctx, Key{Thing: thing, Name: name}, "", transportHTTP)
 }
@@ -69,7 +69,7 @@ func (s *Service) get(ctx context.Context, k Key, clientToken string, t transpor
 // notFound returns the 404 of a missing shadow.
 // AWS: "No shadow exists with name: '<thing>'" for the classic shadow (JL
 // OBS exact payload); for named shadows 'shadow' (D-SIM, MQTT) or
-// 'thing~shadow' (LocalStack VER, REST), shadow.md §3.6.
+// 'thing~shadow' (LocalStack VER, REST), https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages.
 func (s *Service) notFound(k Key, t transport) *Error {
 	name := k.Thing
 	if k.Name != "" {

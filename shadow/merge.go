@@ -25,7 +25,7 @@ func (s *Service) applySection(state, meta *map[string]any, upd map[string]any, 
 	s.mergeObject(*state, *meta, upd, ts)
 	if len(*state) == 0 {
 		// AWS: an empty section does not appear (moto VER
-		// test_delete_field_from_device_shadow, shadow.md §3.2).
+		// test_delete_field_from_device_shadow, https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-empty-fields).
 		*state, *meta = nil, nil
 	}
 }
@@ -35,8 +35,8 @@ func (s *Service) applySection(state, meta *map[string]any, upd map[string]any, 
 //
 // AWS: objects merge recursively, scalars and arrays replace, a key may
 // change type (moto VER test_update_desired); only written leaves are
-// restamped (SDK-CPP OBS, shadow.md §2.8); nested {} values are kept
-// (moto VER, shadow.md §3.2).
+// restamped (SDK-CPP OBS, https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#metadata); nested {} values are kept
+// (moto VER, https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-empty-fields).
 func (s *Service) mergeObject(state, meta, upd map[string]any, ts json.Number) {
 	for k, v := range upd {
 		if v == nil {
@@ -77,7 +77,7 @@ func leafMeta(ts json.Number) map[string]any {
 // stampStored returns the metadata of a stored value: objects mirrored
 // member by member, arrays element by element, leaves {"timestamp": ts}.
 // AWS: array metadata has one timestamp per element (D-SIM capture,
-// shadow.md §2.2); nested objects inside arrays are mirrored (INF).
+// https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-example-response-json-accepted); nested objects inside arrays are mirrored (INF).
 func stampStored(v any, ts json.Number) any {
 	switch t := v.(type) {
 	case map[string]any:

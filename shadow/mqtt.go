@@ -79,7 +79,7 @@ func (s *Service) requestClientToken(payload []byte) (string, error) {
 	if len(payload) == 0 || !utf8.Valid(payload) {
 		return "", nil
 	}
-	if max := s.cfg.Limits.MaxPayloadBytes; max > 0 && len(payload) > max {
+	if limit := s.cfg.Limits.MaxPayloadBytes; limit > 0 && len(payload) > limit {
 		return "", nil
 	}
 	v, err := decodeJSON(payload, false)

@@ -21,14 +21,15 @@ type updateRequest struct {
 	hasVersion                      bool
 }
 
-// parseUpdate validates an update request in the order of shadow.md §3.1
-// (steps 1-8 up to the version syntax). It returns the clientToken it could
-// read so that a rejection can echo it.
+// parseUpdate validates an update request up to the version syntax, in an
+// order of iotemu's choosing (AWS documents the errors, not their order:
+// https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages).
+// It returns the clientToken it could read so that a rejection can echo it.
 func (s *Service) parseUpdate(payload []byte) (*updateRequest, string, error) {
 	if len(payload) == 0 {
 		return nil, "", ErrEmptyPayload
 	}
-	if max := s.cfg.Limits.MaxPayloadBytes; max > 0 && len(payload) > max {
+	if limit := s.cfg.Limits.MaxPayloadBytes; limit > 0 && len(payload) > limit {
 		return nil, "", ErrPayloadTooLarge
 	}
 	// AWS: device-shadow-error-messages.html (415 for non UTF-8).
@@ -68,7 +69,7 @@ func (s *Service) clientToken(top map[string]any) (string, error) {
 	if !ok {
 		return "", ErrInvalidClientToken
 	}
-	if max := s.cfg.Limits.MaxClientTokenBytes; max > 0 && len(tok) > max {
+	if limit := s.cfg.Limits.MaxClientTokenBytes; limit > 0 && len(tok) > limit {
 		return "", ErrInvalidClientToken
 	}
 	return tok, nil
@@ -83,7 +84,7 @@ func (s *Service) echoInvalidToken(top map[string]any) string {
 }
 
 // parseState validates "state" and its sections.
-// AWS: device-shadow-error-messages.html; shadow.md §3.1 steps 4-7.
+// AWS: device-shadow-error-messages.html; https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages.
 func (r *updateRequest) parseState(top map[string]any) error {
 	st, ok := top["state"]
 	if !ok {
@@ -91,7 +92,7 @@ func (r *updateRequest) parseState(top map[string]any) error {
 	}
 	r.state = st
 	if st == nil {
-		// AWS: {"state": null} clears desired and reported (shadow.md §3.2).
+		// AWS: {"state": null} clears desired and reported (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-empty-fields).
 		r.desiredPresent, r.reportedPresent = true, true
 		return nil
 	}
@@ -145,14 +146,14 @@ func (r *updateRequest) parseVersion(top map[string]any) error {
 	return nil
 }
 
-// checkContent applies the checks of shadow.md §3.1 steps 9-10 to the
+// checkContent applies the checks of https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages to the
 // request sections: nesting depth, then null array elements.
 func (s *Service) checkContent(r *updateRequest) error {
 	for _, sec := range []map[string]any{r.desired, r.reported} {
 		if sec == nil {
 			continue
 		}
-		if max := s.cfg.Limits.MaxDepth; max > 0 && s.depth(sec) > max {
+		if limit := s.cfg.Limits.MaxDepth; limit > 0 && s.depth(sec) > limit {
 			return s.tooDeep
 		}
 	}
@@ -167,7 +168,7 @@ func (s *Service) checkContent(r *updateRequest) error {
 // depth returns the nesting depth of v: 0 for a scalar, 1 plus the deepest
 // child for an object or array (the section object itself is level 1).
 // AWS: device-shadow-error-messages.html ("maximum is 6"); levels counted as
-// aws-greengrass-shadow-manager JsonUtil does (shadow.md §4.2).
+// aws-greengrass-shadow-manager JsonUtil does (https://docs.aws.amazon.com/general/latest/gr/iot-core.html#device-shadow-limits).
 func (s *Service) depth(v any) int {
 	var children []any
 	switch t := v.(type) {

@@ -36,7 +36,7 @@ type Topic struct {
 
 // IsRequest reports whether t is a request topic (/get, /update, /delete),
 // the only shadow topics clients may publish to; response topics are
-// subscribe-only (AWS: reserved-topics.html, shadow.md §1.2).
+// subscribe-only (AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html#reserved-topics-shadow).
 func (t Topic) IsRequest() bool { return t.Suffix == "" }
 
 // Key returns the shadow the topic addresses.

@@ -15,7 +15,7 @@ import (
 //
 // Like AWS for a REST update, it also publishes update/accepted,
 // update/documents and, when the shadow has a delta, update/delta
-// (AWS: device-shadow-data-flow.html; shadow.md §1.4; Compat.RESTDeltaOnly
+// (AWS: device-shadow-data-flow.html; https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-rest-api.html#device-shadow-rest-api; Compat.RESTDeltaOnly
 // narrows this to the delta). A rejected update publishes nothing
 // (AWS: device-shadow-error-messages.html). The error is an *Error.
 func (s *Service) Update(ctx context.Context, thing, name string, request []byte) ([]byte, error) {
@@ -153,10 +153,10 @@ func (s *Service) apply(ctx context.Context, k Key, doc *document, live bool, ba
 // checkSize enforces Limits.MaxStateBytes on the compact JSON of the merged
 // desired plus reported sections, metadata excluded.
 // AWS: device-shadow-document.html, diagnosing-shadows.html (8 KB; the
-// merged document counts, shadow.md §4.2).
+// merged document counts, https://docs.aws.amazon.com/general/latest/gr/iot-core.html#device-shadow-limits).
 func (s *Service) checkSize(doc *document) error {
-	max := s.cfg.Limits.MaxStateBytes
-	if max <= 0 {
+	limit := s.cfg.Limits.MaxStateBytes
+	if limit <= 0 {
 		return nil
 	}
 	size := 0
@@ -170,7 +170,7 @@ func (s *Service) checkSize(doc *document) error {
 		}
 		size += len(b)
 	}
-	if size > max {
+	if size > limit {
 		return ErrPayloadTooLarge
 	}
 	return nil
@@ -188,7 +188,7 @@ type acceptedDocument struct {
 
 // acceptedPayload echoes the request state verbatim (only the sections and
 // keys sent, nulls included) with metadata for every leaf sent.
-// AWS: SDK-CPP OBS and D-FLOW-2019 captures (shadow.md §2.2).
+// AWS: SDK-CPP OBS and D-FLOW-2019 captures (https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-document.html#device-shadow-example-response-json-accepted).
 func acceptedPayload(req *updateRequest, ts json.Number, version, now int64) ([]byte, error) {
 	return encodeJSON(acceptedDocument{
 		State:       req.state,
@@ -216,18 +216,23 @@ type snapshotDocument struct {
 	Version  int64           `json:"version"`
 }
 
+// snapshotOf is a shadow as update/documents shows it.
+func snapshotOf(sh Shadow) snapshotDocument {
+	return snapshotDocument(sh)
+}
+
 // documentsPayload builds update/documents: full previous and current
 // state and metadata, never a delta; "previous" is null for a new shadow.
 // AWS: device-shadow-document.html#device-shadow-example-response-json-documents;
 // D-FLOW-2019 ("previous": null), D-SIM (clientToken present).
 func (s *Service) documentsPayload(previous *Shadow, current Shadow, now int64, clientToken string) ([]byte, error) {
 	doc := map[string]any{
-		"current":   snapshotDocument{State: current.State, Metadata: current.Metadata, Version: current.Version},
+		"current":   snapshotOf(current),
 		"timestamp": now,
 	}
 	switch {
 	case previous != nil:
-		doc["previous"] = snapshotDocument{State: previous.State, Metadata: previous.Metadata, Version: previous.Version}
+		doc["previous"] = snapshotOf(*previous)
 	case !s.cfg.Compat.OmitPreviousOnCreate:
 		doc["previous"] = nil
 	}

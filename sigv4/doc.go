@@ -16,12 +16,12 @@
 //     SHA-256 of the body). AWS: IAM reference_sigv-create-signed-request.html.
 //   - The credential scope: date, region (optionally restricted), service
 //     among Config.Services (iotdata and iotdevicegateway by default,
-//     broker.md §4.1, §5.4) and the aws4_request terminator.
+//     https://docs.aws.amazon.com/iot/latest/developerguide/http.html#http, https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws) and the aws4_request terminator.
 //   - Session tokens: X-Amz-Security-Token must be the one of the
 //     credentials. In presigned URLs it is accepted both inside the signed
 //     query (SDK presigners) and appended after signing, outside the
 //     canonical query (AWS's WebSocket reference code, the v1 JS and the
-//     CRT device SDKs: broker.md §5.4, §8 line 22).
+//     CRT device SDKs: https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws, emulator/checklist_mqtt_test.go).
 //   - Clock skew of 5 minutes around X-Amz-Date, and X-Amz-Expires
 //     (at most 7 days) for presigned URLs; the clock is injectable.
 //   - AWS's error codes and message texts where known (errors.go).

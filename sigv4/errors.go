@@ -5,36 +5,36 @@ import (
 	"net/http"
 )
 
-// ErrMissingAuthentication: the request carries no SigV4 authentication
+// ErrMissingAuthentication means the request carries no SigV4 authentication
 // (neither an Authorization header nor X-Amz-Algorithm in the query).
 var ErrMissingAuthentication = errors.New("missing authentication")
 
-// ErrIncompleteSignature: the Authorization header or the presigned query
+// ErrIncompleteSignature means the Authorization header or the presigned query
 // lacks a part (Credential, SignedHeaders, Signature, X-Amz-Date…) or has a
 // malformed one.
 var ErrIncompleteSignature = errors.New("incomplete signature")
 
-// ErrInvalidScope: the credential scope names another service, a region
+// ErrInvalidScope means the credential scope names another service, a region
 // not accepted, another date than X-Amz-Date, or a wrong terminator.
 var ErrInvalidScope = errors.New("invalid credential scope")
 
-// ErrUnknownAccessKey: the access key ID is not among the configured
+// ErrUnknownAccessKey means the access key ID is not among the configured
 // credentials.
 var ErrUnknownAccessKey = errors.New("unknown access key")
 
-// ErrInvalidToken: X-Amz-Security-Token is missing, unexpected or not the
+// ErrInvalidToken means X-Amz-Security-Token is missing, unexpected or not the
 // session token of the access key.
 var ErrInvalidToken = errors.New("invalid security token")
 
-// ErrSignatureExpired: X-Amz-Date is more than the allowed skew in the
+// ErrSignatureExpired means X-Amz-Date is more than the allowed skew in the
 // past, or a presigned URL is past X-Amz-Expires.
 var ErrSignatureExpired = errors.New("signature expired")
 
-// ErrSignatureNotYetValid: X-Amz-Date is more than the allowed skew in the
+// ErrSignatureNotYetValid means X-Amz-Date is more than the allowed skew in the
 // future.
 var ErrSignatureNotYetValid = errors.New("signature not yet valid")
 
-// ErrSignatureMismatch: the signature is not the one computed from the
+// ErrSignatureMismatch means the signature is not the one computed from the
 // request and the secret key (a tampered part, a wrong secret).
 var ErrSignatureMismatch = errors.New("signature mismatch")
 
@@ -80,7 +80,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // HTTPStatus is the status AWS answers with: 403 for every
 // authentication failure (UNCONFIRMED for iot-data, which models 401
-// UnauthorizedException and was observed answering 403: broker.md §9).
+// UnauthorizedException and was observed answering 403: docs/compatibility.md).
 func (e *Error) HTTPStatus() int { return http.StatusForbidden }
 
 func fail(sentinel error, code, msg string) error {

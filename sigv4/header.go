@@ -96,7 +96,8 @@ func (v *Verifier) VerifyRequest(r *http.Request, body []byte) (Identity, error)
 
 // payloadHash is x-amz-content-sha256 when present (checked against the
 // body), otherwise the body's SHA-256. AWS: S3 "The provided
-// 'x-amz-content-sha256' header does not match what was computed."
+// 'x-amz-content-sha256' header does not match what was computed" (S3's
+// wording; IoT's is unknown).
 func payloadHash(r *http.Request, body []byte) (string, error) {
 	sum := sha256.Sum256(body)
 	computed := hex.EncodeToString(sum[:])

@@ -13,7 +13,7 @@ import (
 
 // TestSDKHeaderSigned: requests signed by the AWS SDK for Go v2 verify,
 // for both service names and with temporary credentials
-// (broker.md §8 line 18).
+// (emulator/checklist_mqtt_test.go).
 func TestSDKHeaderSigned(t *testing.T) {
 	body := []byte(`{"hello":"world"}`)
 	tests := []struct {
@@ -239,6 +239,6 @@ func TestNew(t *testing.T) {
 	}
 }
 
-func replaceAuth(r *http.Request, old, new string) {
-	r.Header.Set("Authorization", replaceOnce(r.Header.Get("Authorization"), old, new))
+func replaceAuth(r *http.Request, old, repl string) {
+	r.Header.Set("Authorization", replaceOnce(r.Header.Get("Authorization"), old, repl))
 }

@@ -8,7 +8,7 @@ import (
 )
 
 // Query parameters of a presigned URL. AWS: S3 sigv4-query-string-auth.html;
-// broker.md §5.4 (WebSocket reference code).
+// https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws (WebSocket reference code).
 const (
 	qAlgorithm     = "X-Amz-Algorithm"
 	qCredential    = "X-Amz-Credential"
@@ -71,7 +71,7 @@ func parsePresigned(r *http.Request) (presigned, error) {
 // VerifyPresigned verifies a presigned URL (MQTT over WebSocket: GET /mqtt
 // with X-Amz-* query parameters). The session token is accepted inside the
 // signed query and, unless Compat.RejectUnsignedSecurityToken, appended
-// after signing (broker.md §5.4). The payload hash is
+// after signing (https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws). The payload hash is
 // X-Amz-Content-Sha256 when in the query, otherwise the SHA-256 of an
 // empty body (AWS's reference code) or UNSIGNED-PAYLOAD.
 func (v *Verifier) VerifyPresigned(r *http.Request) (Identity, error) {

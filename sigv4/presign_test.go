@@ -16,7 +16,7 @@ import (
 // TestPresigned: WebSocket URLs signed by the SDK presigner (token inside
 // the signed query, or appended after signing with DisableSessionToken),
 // by AWS's reference code (token appended), with X-Amz-Expires, for both
-// service names (broker.md §5.4, §8 line 22).
+// service names (https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws, emulator/checklist_mqtt_test.go).
 func TestPresigned(t *testing.T) {
 	mqtt := "https://" + host + "/mqtt"
 	noToken := func(o *v4.SignerOptions) { o.DisableSessionToken = true }
@@ -143,4 +143,4 @@ func TestVerifyMissing(t *testing.T) {
 	}
 }
 
-func replaceOnce(s, old, new string) string { return strings.Replace(s, old, new, 1) }
+func replaceOnce(s, old, repl string) string { return strings.Replace(s, old, repl, 1) }

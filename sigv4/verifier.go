@@ -11,7 +11,7 @@ import (
 // DefaultServices are the service names accepted in the credential scope
 // when Config.Services is nil: the SDKs sign
 // iot-data with "iotdata", the WebSocket device SDKs with
-// "iotdevicegateway" (broker.md §4.1, §5.4).
+// "iotdevicegateway" (https://docs.aws.amazon.com/iot/latest/developerguide/http.html#http, https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws).
 var DefaultServices = []string{"iotdata", "iotdevicegateway"}
 
 // DefaultMaxSkew is how far X-Amz-Date may be from the server's clock.

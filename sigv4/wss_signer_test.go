@@ -10,7 +10,7 @@ import (
 )
 
 // wssURL signs a WebSocket URL the way AWS's reference code does
-// (broker.md §5.4, [WS] mqtt-ws.md): the query is built already sorted,
+// (https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws): the query is built already sorted,
 // the host header only is signed, the payload is SHA-256(""), and a
 // session token is appended after the signature.
 func wssURL(hostPort, keyID, secret, token, service string, t time.Time) string {

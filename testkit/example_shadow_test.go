@@ -26,7 +26,7 @@ func ExampleWithFixtures() {
 	t := &exampleT{}
 	defer t.done()
 	dir, _ := os.MkdirTemp("", "fixtures")
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // a temporary folder; the OS cleans up what is left
 	path := filepath.Join(dir, "devices.yaml")
 	_ = os.WriteFile(path, []byte(`
 shadows:

@@ -3,9 +3,10 @@ package testkit
 import (
 	"sync"
 
-	paho5 "github.com/eclipse/paho.golang/paho"
 	"testing"
 	"time"
+
+	paho5 "github.com/eclipse/paho.golang/paho"
 )
 
 // Message is a message an Inbox received.

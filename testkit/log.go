@@ -23,6 +23,7 @@ type tbHandler struct {
 }
 
 func newTBHandler(tb testing.TB, level slog.Level) *tbHandler {
+	tb.Helper()
 	return &tbHandler{tb: tb, level: level, mu: new(sync.Mutex), stopped: new(bool)}
 }
 
@@ -36,7 +37,7 @@ func (h *tbHandler) stop() {
 
 func (h *tbHandler) Enabled(_ context.Context, l slog.Level) bool { return l >= h.level }
 
-func (h *tbHandler) Handle(_ context.Context, r slog.Record) error {
+func (h *tbHandler) Handle(ctx context.Context, r slog.Record) error {
 	var buf bytes.Buffer
 	th := slog.Handler(slog.NewTextHandler(&buf, &slog.HandlerOptions{
 		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
@@ -50,7 +51,7 @@ func (h *tbHandler) Handle(_ context.Context, r slog.Record) error {
 		th = th.WithGroup(g)
 	}
 	th = th.WithAttrs(h.attrs)
-	if err := th.Handle(context.Background(), r); err != nil {
+	if err := th.Handle(ctx, r); err != nil {
 		return err
 	}
 	h.mu.Lock()

@@ -5,6 +5,8 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"flag"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -12,7 +14,28 @@ import (
 )
 
 // serve keeps a failing test's emulator running, as httptest's -httptest.serve.
-var serve = flag.Bool("testkit.serve", false, "keep the emulator of a failing test running, and block")
+// The flag is registered only when it appears on the command line, as
+// net/http/httptest does, so that importing testkit adds nothing to the flag
+// set of a program or test binary that does not ask for it.
+var serve bool
+
+func init() {
+	if serveRequested(os.Args[1:]) {
+		flag.BoolVar(&serve, "testkit.serve", false, "keep the emulator of a failing test running, and block")
+	}
+}
+
+// serveRequested reports whether args name -testkit.serve (with one or two
+// dashes, with or without a value).
+func serveRequested(args []string) bool {
+	for _, a := range args {
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && name == "testkit.serve" {
+			return true
+		}
+	}
+	return false
+}
 
 // closeTimeout bounds the emulator's shutdown at the end of a test.
 const closeTimeout = 10 * time.Second
@@ -56,7 +79,8 @@ func Start(tb testing.TB, opts ...Option) *Emulator {
 }
 
 func (e *Emulator) close(tb testing.TB, logs *tbHandler) {
-	if *serve && tb.Failed() {
+	tb.Helper()
+	if serve && tb.Failed() {
 		tb.Logf("testkit: -testkit.serve: emulator kept running at %+v", e.srv.Endpoints())
 		select {}
 	}

@@ -20,14 +20,17 @@ func actionFlags(fs *flag.FlagSet, env func(name, def string) string, c *actions
 		"per-service endpoints, e.g. sqs=http://127.0.0.1:9324,s3=http://127.0.0.1:9000 (IOTEMU_AWS_ENDPOINTS)")
 	fs.StringVar(&c.Credentials.AccessKeyID, "aws-access-key-id", env("AWS_ACCESS_KEY_ID", ""), "static access key of the actions' requests (IOTEMU_AWS_ACCESS_KEY_ID)")
 	fs.StringVar(&c.Credentials.SecretAccessKey, "aws-secret-access-key", env("AWS_SECRET_ACCESS_KEY", ""), "static secret key (IOTEMU_AWS_SECRET_ACCESS_KEY)")
-	fs.DurationVar(&c.Timeout, "action-timeout", durationEnv(env("ACTION_TIMEOUT", "")), "timeout of one rule action request (IOTEMU_ACTION_TIMEOUT)")
+	fs.DurationVar(&c.Timeout, "action-timeout", durationEnv(env("ACTION_TIMEOUT", actions.DefaultTimeout.String())), "timeout of one rule action request (IOTEMU_ACTION_TIMEOUT)")
 	fs.BoolVar(&c.ConfirmHTTPDestinations, "http-confirm-destinations", env("HTTP_CONFIRM_DESTINATIONS", "") == "true",
-		"send AWS's destination confirmation before an HTTP action's first message (IOTEMU_HTTP_CONFIRM_DESTINATIONS=true)")
+		"send AWS's destination confirmation before an HTTP action's first message (IOTEMU_HTTP_CONFIRM_DESTINATIONS=true) (default: off)")
 	return func() error { return parseServiceEndpoints(*perService, &c.Endpoints) }
 }
 
 func durationEnv(s string) time.Duration {
-	d, _ := time.ParseDuration(s) // an invalid value means the default
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return actions.DefaultTimeout // an invalid variable means the default
+	}
 	return d
 }
 

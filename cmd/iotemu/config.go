@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/iotemu/iotemu/emulator"
@@ -32,6 +33,13 @@ const (
 // errHelp reports that -h was given and usage was printed.
 var errHelp = errors.New("help requested")
 
+// errReported marks an error the flag package has already printed, with
+// the usage: main exits without printing it a second time.
+var errReported = errors.New("already reported")
+
+// logLevels are the names -log-level accepts.
+var logLevels = []string{"debug", "info", "warn", "error"}
+
 // loadOptions parses args over the environment: a flag wins over its
 // IOTEMU_ variable, which wins over the default.
 func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (options, error) {
@@ -52,19 +60,19 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fs.StringVar(&c.APIGateway.Addr, "apigw-addr", env("APIGW_ADDR", defaultAPIGWAddr), "API Gateway WebSocket APIs and @connections address, or \"off\" (IOTEMU_APIGW_ADDR)")
 	fs.StringVar(&c.Region, "region", env("REGION", "us-east-1"), "AWS region in ARNs (IOTEMU_REGION)")
 	fs.StringVar(&c.AccountID, "account-id", env("ACCOUNT_ID", "123456789012"), "AWS account ID in ARNs (IOTEMU_ACCOUNT_ID)")
-	fs.StringVar(&c.TLS.CACertFile, "tls-ca-cert", env("TLS_CA_CERT", ""), "PEM CA certificate to use instead of a generated CA (IOTEMU_TLS_CA_CERT)")
+	fs.StringVar(&c.TLS.CACertFile, "tls-ca-cert", env("TLS_CA_CERT", ""), "PEM CA certificate to use (IOTEMU_TLS_CA_CERT) (default: a CA generated at start)")
 	fs.StringVar(&c.TLS.CAKeyFile, "tls-ca-key", env("TLS_CA_KEY", ""), "PEM private key of -tls-ca-cert (IOTEMU_TLS_CA_KEY)")
-	fs.StringVar(&c.TLS.CertFile, "tls-cert", env("TLS_CERT", ""), "PEM server certificate to serve instead of a generated one (IOTEMU_TLS_CERT)")
+	fs.StringVar(&c.TLS.CertFile, "tls-cert", env("TLS_CERT", ""), "PEM server certificate to serve (IOTEMU_TLS_CERT) (default: issued by the CA for localhost, 127.0.0.1, ::1 and -tls-hosts)")
 	fs.StringVar(&c.TLS.KeyFile, "tls-key", env("TLS_KEY", ""), "PEM private key of -tls-cert (IOTEMU_TLS_KEY)")
 	fs.StringVar(&c.AdvertisedHost, "advertised-host", env("ADVERTISED_HOST", "localhost"), "host (or host:port) DescribeEndpoint returns to clients (IOTEMU_ADVERTISED_HOST)")
 	fs.StringVar(&c.CertsDir, "certs-dir", env("CERTS_DIR", ""), "folder receiving the fixtures' certificates, keys and the CA (IOTEMU_CERTS_DIR)")
-	fs.StringVar(&c.TLS.WriteCAFile, "tls-write-ca", env("TLS_WRITE_CA", ""), "write the CA certificate (PEM) to this file at start (IOTEMU_TLS_WRITE_CA)")
+	fs.StringVar(&c.TLS.WriteCAFile, "tls-write-ca", env("TLS_WRITE_CA", ""), "write the CA certificate (PEM) to this file at start (IOTEMU_TLS_WRITE_CA) (default: none; always served at /ca.pem)")
 	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")
 	fs.BoolVar(&c.Compat.RequireClientCertificate, "tls-require-client-cert", env("TLS_REQUIRE_CLIENT_CERT", "") == "true",
-		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true)")
+		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true) (default: off)")
 	finishActions := actionFlags(fs, env, &c.Actions)
 	finishAuth := authFlags(fs, env, &c.Auth)
-	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis) applied at start (IOTEMU_FIXTURES)")
+	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis, registry, authorizers) applied at start (IOTEMU_FIXTURES) (default: none)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.health, "healthcheck", "", "GET this /health URL, exit 0 if healthy (for container HEALTHCHECK)")
@@ -72,13 +80,13 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 		if errors.Is(err, flag.ErrHelp) {
 			return o, errHelp
 		}
-		return o, err
+		return o, fmt.Errorf("%w: %w", errReported, err)
 	}
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if err := o.logLevel.UnmarshalText([]byte(*level)); err != nil {
-		return o, fmt.Errorf("-log-level: %w", err)
+	if !slices.Contains(logLevels, strings.ToLower(*level)) || o.logLevel.UnmarshalText([]byte(*level)) != nil {
+		return o, fmt.Errorf("-log-level: got %q, want one of %s", *level, strings.Join(logLevels, ", "))
 	}
 	if *fixturesFlag != "" {
 		o.fixtures = strings.Split(*fixturesFlag, ",")

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +12,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -20,8 +21,28 @@ import (
 	"github.com/iotemu/iotemu/fixtures"
 )
 
-// version is stamped at build time: -ldflags "-X main.version=v1.2.3".
+// version is stamped at build time: -ldflags "-X main.version=v1.2.3"
+// (make build). Unstamped, the binary reports the module version `go
+// install` recorded: see buildVersion.
 var version = "dev"
+
+// buildVersion is the stamped version, else the module's, else "dev".
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	return moduleVersion(version)
+}
+
+// moduleVersion returns the main module's version from the build info
+// (v0.1.0 after `go install github.com/iotemu/iotemu/cmd/iotemu@v0.1.0`),
+// or def for a build from a working tree.
+func moduleVersion(def string) string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return def
+}
 
 // shutdownGrace bounds a clean shutdown after SIGINT or SIGTERM.
 const shutdownGrace = 2 * time.Second
@@ -30,12 +51,20 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// exitCode reports err once (the flag package has printed its own) and
+// returns the process's exit status.
+func exitCode(err error, stderr io.Writer) int {
 	switch {
-	case errors.Is(err, errHelp):
-		os.Exit(0)
-	case err != nil:
-		fmt.Fprintln(os.Stderr, "iotemu:", err)
-		os.Exit(1)
+	case err == nil, errors.Is(err, errHelp):
+		return 0
+	case errors.Is(err, errReported):
+		return 2 // the flag package printed it, with the usage
+	default:
+		fmt.Fprintln(stderr, "iotemu:", err)
+		return 1
 	}
 }
 
@@ -46,14 +75,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	if o.version {
-		fmt.Fprintln(stdout, "iotemu", version)
+		fmt.Fprintln(stdout, "iotemu", buildVersion())
 		return nil
 	}
 	if o.health != "" {
 		return probe(ctx, o.health)
 	}
 	cfg := o.emulator
-	cfg.Version = version
+	cfg.Version = buildVersion()
 	if cfg.Fixtures, err = loadFixtures(o.fixtures); err != nil {
 		return err
 	}
@@ -67,7 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	printEndpoints(stdout, srv.Endpoints())
 	<-ctx.Done()
-	closeCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	// ctx is done by now; the shutdown keeps its values, not its end.
+	closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
 	defer cancel()
 	if err := srv.Close(closeCtx); err != nil {
 		return fmt.Errorf("shut down: %w", err)
@@ -80,9 +110,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func loadFixtures(paths []string) (*fixtures.Set, error) {
 	set := &fixtures.Set{}
 	for _, p := range paths {
-		s, err := fixtures.Load(os.DirFS(filepath.Dir(p)), filepath.Base(p))
+		// The file as the user gave it (absolute, relative, with ..): the
+		// error names it so.
+		b, err := os.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("-fixtures: %w", err)
+		}
+		s, err := fixtures.Parse(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("-fixtures %s: %w", p, err)
 		}
 		set.Merge(s)
 	}
@@ -91,7 +127,7 @@ func loadFixtures(paths []string) (*fixtures.Set, error) {
 
 // printEndpoints tells the user where to point clients, one line each.
 func printEndpoints(w io.Writer, e emulator.Endpoints) {
-	fmt.Fprintf(w, "iotemu %s ready\n", version)
+	fmt.Fprintf(w, "iotemu %s ready\n", buildVersion())
 	for _, l := range []struct{ name, url string }{
 		{"MQTT", e.MQTT},
 		{"MQTT over TLS", e.MQTTTLS},

@@ -10,10 +10,10 @@ import (
 var ErrInvalidToken = errors.New("invalid nextToken")
 
 // Page returns the keys (sorted in place) after the one named by token, at
-// most max of them, and the token of the next page ("" on the last). A
+// most limit of them, and the token of the next page ("" on the last). A
 // token is the base64 of the last key returned, so pages stay stable while
 // keys are added or removed between calls, as AWS's opaque nextToken does.
-func Page(keys []string, token string, max int) (out []string, next string, err error) {
+func Page(keys []string, token string, limit int) (out []string, next string, err error) {
 	sort.Strings(keys)
 	start := 0
 	if token != "" {
@@ -26,10 +26,10 @@ func Page(keys []string, token string, max int) (out []string, next string, err 
 			start++
 		}
 	}
-	if max < 1 {
-		max = 1
+	if limit < 1 {
+		limit = 1
 	}
-	end := min(start+max, len(keys))
+	end := min(start+limit, len(keys))
 	out = keys[start:end]
 	if end < len(keys) {
 		next = base64.RawURLEncoding.EncodeToString([]byte(keys[end-1]))

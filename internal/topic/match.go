@@ -7,7 +7,7 @@ import "strings"
 // trailing # does not match the parent level ("sensor/#" does not match
 // "sensor"). As in MQTT, a filter starting with a wildcard does not match a
 // topic starting with $.
-// AWS: mqtt.html "MQTT differences from specification" (broker.md §1.7).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences.
 func Match(filter, topic string) bool {
 	if topic != "" && topic[0] == '$' && filter != "" && (filter[0] == '+' || filter[0] == '#') {
 		return false

@@ -10,7 +10,7 @@ import (
 )
 
 // Limits are AWS IoT Core's topic limits.
-// AWS: iot-core.html#message-broker-limits (broker.md §1.7, [LIM-2020]).
+// AWS: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits (values of c. 2020).
 type Limits struct {
 	MaxBytes  int // bytes of UTF-8 in a topic name or filter; AWS 256
 	MaxLevels int // levels (slashes + 1); AWS 8 ("limited to 7 forward slashes")
@@ -64,7 +64,7 @@ func ValidateName(t string, lim Limits) error {
 
 // ValidateFilter checks a topic filter a client subscribes to. A shared
 // subscription's $share/{name}/ prefix is excluded from the limits.
-// AWS: mqtt.html#mqtt5-shared-subscription, iot-core.html#message-broker-limits.
+// AWS: mqtt.html#mqtt-shared-subscription, iot-core.html#message-broker-limits.
 func ValidateFilter(f string, lim Limits) error {
 	if rest, ok := strings.CutPrefix(f, "$share/"); ok {
 		name, filter, found := strings.Cut(rest, "/")

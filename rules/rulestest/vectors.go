@@ -1,5 +1,5 @@
 // Package rulestest loads the AWS IoT SQL conformance vectors
-// (shared/conformance/rules-sql-vectors.json) and compares rule outputs the
+// (testdata/rules-sql-vectors.json, embedded: Vectors) and compares rule outputs the
 // way a vector says, so that unit and end-to-end tests share one reader.
 package rulestest
 
@@ -74,9 +74,16 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load vectors: %w", err)
 	}
+	return parse(b, path)
+}
+
+func parse(b []byte, name string) (*File, error) {
 	var f File
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("load vectors %s: %w", path, err)
+		return nil, fmt.Errorf("load vectors %s: %w", name, err)
+	}
+	if len(f.Vectors) == 0 {
+		return nil, fmt.Errorf("load vectors %s: no vectors", name)
 	}
 	return &f, nil
 }

@@ -1,5 +1,5 @@
 // Package shadowtest loads the Device Shadow conformance vectors
-// (shared/conformance/shadow-vectors.json) and checks what a transport
+// (testdata/shadow-vectors.json, embedded: Vectors) and checks what a transport
 // observed for each step against them, so that the same vectors run
 // in-process (package shadow's tests) and over the wire (MQTT and the
 // iot-data HTTP API, in the emulator's tests).
@@ -15,10 +15,6 @@ import (
 	"fmt"
 	"os"
 )
-
-// DefaultPath is the vectors file relative to a package directory one
-// level below the module root (for example shadow/ or emulator/).
-const DefaultPath = "../../shared/conformance/shadow-vectors.json"
 
 // File is the vectors file.
 type File struct {
@@ -87,9 +83,16 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read vectors: %w", err)
 	}
+	return parse(b, path)
+}
+
+func parse(b []byte, name string) (*File, error) {
 	var f File
 	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("parse vectors %s: %w", path, err)
+		return nil, fmt.Errorf("parse vectors %s: %w", name, err)
+	}
+	if len(f.Vectors) == 0 {
+		return nil, fmt.Errorf("parse vectors %s: no vectors", name)
 	}
 	return &f, nil
 }

@@ -140,3 +140,9 @@ func newGenerationID() string {
 	_, _ = rand.Read(b[:])
 	return fmt.Sprintf("%x", b)
 }
+
+// Region is the region of the registry's ARNs.
+func (r *Registry) Region() string { return r.cfg.Region }
+
+// AccountID is the account of the registry's ARNs.
+func (r *Registry) AccountID() string { return r.cfg.AccountID }

@@ -10,6 +10,7 @@ import (
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // maxBodyBytes bounds what one request makes the control plane read.
@@ -36,6 +37,9 @@ type Config struct {
 	// CertsDir, when set, receives the fixtures' generated certificates.
 	CertsDir string
 	Compat   Compat
+	// Tags holds the tags of every taggable resource; nil makes a new,
+	// empty store.
+	Tags *tagging.Store
 	// Logger receives the warnings about operations iotemu does not
 	// emulate; nil discards them.
 	Logger *slog.Logger
@@ -57,9 +61,10 @@ type Endpoints interface {
 
 // ControlPlane serves the IoT control-plane operations over HTTP.
 type ControlPlane struct {
-	cfg Config
-	reg *registry.Registry
-	log *slog.Logger
+	cfg  Config
+	reg  *registry.Registry
+	tags *tagging.Store
+	log  *slog.Logger
 }
 
 // New checks cfg and builds the control plane.
@@ -70,7 +75,10 @@ func New(cfg Config) (*ControlPlane, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &ControlPlane{cfg: cfg, reg: cfg.Registry, log: cfg.Logger}, nil
+	if cfg.Tags == nil {
+		cfg.Tags = tagging.New()
+	}
+	return &ControlPlane{cfg: cfg, reg: cfg.Registry, tags: cfg.Tags, log: cfg.Logger}, nil
 }
 
 // Register adds every emulated control-plane operation to the router.
@@ -84,6 +92,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerEndpoint(rt)
 	c.registerTopicRules(rt)
 	c.registerAuthorizers(rt)
+	c.registerTags(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

@@ -50,6 +50,7 @@ type Server struct {
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
+	fleet       *fleet // fleet index and dynamic thing groups (fleetindex.go)
 	functions   *lambdafn.Registry
 	invoker     *lambdafn.Invoker   // the one way every caller invokes a function (functions.go)
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
@@ -97,6 +98,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.setupTLS(); err != nil {
 		return nil, err
 	}
+	s.fleet = newFleet(cfg.Now)
 	if err := s.newIoTRegistry(); err != nil {
 		return nil, err
 	}

@@ -59,8 +59,10 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 	if err := validAttributes(in.Attributes); err != nil {
 		return Thing{}, err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, in.Name)
 	if err := r.checkTypeLocked(in.TypeName, len(in.Attributes)); err != nil {
 		return Thing{}, err
 	}
@@ -163,8 +165,10 @@ func (r *Registry) UpdateThing(in UpdateThingInput) (Thing, error) {
 		// Message UNCONFIRMED.
 		return Thing{}, errorf(InvalidRequest, "Cannot set thingTypeName and removeThingType at the same time")
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, in.Name)
 	t, ok := r.things[in.Name]
 	if !ok {
 		return Thing{}, thingNotFound(in.Name)
@@ -219,8 +223,10 @@ func (r *Registry) DeleteThing(name string, expectedVersion *int64) error {
 	if err := validName("thingName", name); err != nil {
 		return err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, name)
 	t, ok := r.things[name]
 	if !ok {
 		return nil
@@ -235,6 +241,7 @@ func (r *Registry) DeleteThing(name string, expectedVersion *int64) error {
 		delete(r.groups[g].things, name)
 	}
 	delete(r.things, name)
+	r.dropFromBillingLocked(name)
 	return nil
 }
 

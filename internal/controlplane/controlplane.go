@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/iotemu/iotemu/fleetindex"
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
@@ -40,6 +41,9 @@ type Config struct {
 	// Tags holds the tags of every taggable resource; nil makes a new,
 	// empty store.
 	Tags *tagging.Store
+	// Index is the fleet index: SearchIndex, the aggregations and the
+	// queries of dynamic thing groups. nil leaves those unserved.
+	Index *fleetindex.Index
 	// Logger receives the warnings about operations iotemu does not
 	// emulate; nil discards them.
 	Logger *slog.Logger
@@ -93,12 +97,20 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerTopicRules(rt)
 	c.registerAuthorizers(rt)
 	c.registerTags(rt)
+	c.registerGroupOps(rt)
+	c.registerBillingGroups(rt)
+	c.registerDynamicGroups(rt)
+	c.registerIndexing(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;
 // ResourceAlreadyExistsException carries resourceId and resourceArn.
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html#API_CreateThing_Errors
 func registryError(err error) *awsrest.Error {
+	var fe *fleetindex.Error
+	if errors.As(err, &fe) {
+		return &awsrest.Error{Status: fe.Status(), Type: string(fe.Code), Message: fe.Message}
+	}
 	var re *registry.Error
 	if !errors.As(err, &re) {
 		return nil

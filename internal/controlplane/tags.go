@@ -32,9 +32,10 @@ type owner func(name string) error
 // to the component that holds such resources.
 func (c *ControlPlane) owners() map[string]owner {
 	m := map[string]owner{
-		"thinggroup": func(n string) error { _, err := c.reg.DescribeThingGroup(n); return err },
-		"thingtype":  func(n string) error { _, err := c.reg.DescribeThingType(n); return err },
-		"policy":     func(n string) error { _, err := c.reg.GetPolicy(n); return err },
+		"thinggroup":   func(n string) error { _, err := c.reg.DescribeThingGroup(n); return err },
+		"thingtype":    func(n string) error { _, err := c.reg.DescribeThingType(n); return err },
+		"policy":       func(n string) error { _, err := c.reg.GetPolicy(n); return err },
+		"billinggroup": func(n string) error { _, err := c.reg.DescribeBillingGroup(n); return err },
 		"rule": func(n string) error {
 			if _, err := c.cfg.Rules.Get(n); err != nil {
 				return notFound("Rule %s does not exist", n)

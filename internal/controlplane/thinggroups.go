@@ -84,6 +84,9 @@ type describeThingGroupOutput struct {
 	ThingGroupProperties thingGroupPropertiesJSON `json:"thingGroupProperties"`
 	ThingGroupMetadata   thingGroupMetadata       `json:"thingGroupMetadata"`
 	Status               string                   `json:"status,omitempty"`
+	IndexName            string                   `json:"indexName,omitempty"`
+	QueryString          string                   `json:"queryString,omitempty"`
+	QueryVersion         string                   `json:"queryVersion,omitempty"`
 }
 
 func (c *ControlPlane) describeThingGroup(_ context.Context, name string) (describeThingGroupOutput, error) {
@@ -99,7 +102,13 @@ func (c *ControlPlane) describeThingGroup(_ context.Context, name string) (descr
 	if len(g.Attributes) > 0 {
 		props.AttributePayload = &attributePayload{Attributes: g.Attributes}
 	}
-	return describeThingGroupOutput{g.Name, g.ID, g.ARN, g.Version, props, md, ""}, nil
+	out := describeThingGroupOutput{ThingGroupName: g.Name, ThingGroupID: g.ID, ThingGroupArn: g.ARN,
+		Version: g.Version, ThingGroupProperties: props, ThingGroupMetadata: md}
+	if g.Dynamic {
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html#describe-dynamic-thing-group
+		out.Status, out.IndexName, out.QueryString, out.QueryVersion = g.Query.Status, g.Query.IndexName, g.Query.QueryString, g.Query.QueryVersion
+	}
+	return out, nil
 }
 
 // decodeListThingGroups reads recursive without a default: absent, false

@@ -44,6 +44,10 @@ type CreateThingInput struct {
 	Name       string
 	TypeName   string
 	Attributes map[string]string
+	// BillingGroupName, when set, names the billing group the new thing
+	// joins; it must exist.
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html#API_CreateThing_RequestSyntax
+	BillingGroupName string
 }
 
 // CreateThing creates a thing, version 1. Creating it again with the same
@@ -66,6 +70,10 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 	if err := r.checkTypeLocked(in.TypeName, len(in.Attributes)); err != nil {
 		return Thing{}, err
 	}
+	b, ok := r.billing[in.BillingGroupName]
+	if in.BillingGroupName != "" && !ok {
+		return Thing{}, billingNotFound(in.BillingGroupName)
+	}
 	if old, ok := r.things[in.Name]; ok {
 		if old.TypeName == in.TypeName && maps.Equal(old.Attributes, nonEmpty(in.Attributes)) {
 			return old.snapshot(), nil
@@ -78,6 +86,9 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 		Attributes: nonEmpty(in.Attributes), Version: 1,
 	}, groups: map[string]bool{}}
 	r.things[in.Name] = t
+	if b != nil {
+		b.things[in.Name] = true
+	}
 	return t.snapshot(), nil
 }
 

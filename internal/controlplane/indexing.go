@@ -52,7 +52,9 @@ func (c *ControlPlane) getIndexing(context.Context, struct{}) (fleetindex.Indexi
 	return c.cfg.Index.GetIndexingConfiguration(), nil
 }
 
-func decodeListIndices(r *http.Request) (page, error) { return pageParams(r, "maxResults", "nextToken") }
+func decodeListIndices(r *http.Request) (page, error) {
+	return pageParams(r, "maxResults", "nextToken")
+}
 
 func (c *ControlPlane) listIndices(_ context.Context, p page) (fleetindex.ListIndicesOutput, error) {
 	return c.cfg.Index.ListIndices(p.size, p.token)

@@ -29,12 +29,12 @@ func (s *Server) newIoTRegistry() error {
 	r, err := iotreg.New(iotreg.Config{
 		Region: s.cfg.Region, AccountID: s.cfg.AccountID, Now: s.cfg.Now,
 		Issuer: caIssuer{s.ca}, CAs: []*x509.Certificate{s.ca.Cert}, KeyAlgorithm: alg,
-		ValidatePolicy: validatePolicy,
+		ValidatePolicy: validatePolicy, OnChange: s.fleet.registryChanged,
 	})
 	if err != nil {
 		return err
 	}
-	s.iotreg = r
+	s.iotreg, s.fleet.reg = r, r
 	return nil
 }
 
@@ -43,7 +43,7 @@ func (s *Server) newIoTRegistry() error {
 func (s *Server) newControlPlane() error {
 	cp, err := controlplane.New(controlplane.Config{
 		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
-		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events,
+		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events, Index: s.fleet.ix,
 		CACertPEM: s.ca.CertPEM, CertsDir: s.cfg.CertsDir, Logger: s.log,
 		Compat: controlplane.Compat{RuleNotFoundAsResourceNotFound: s.cfg.Compat.RuleNotFoundAsResourceNotFound},
 	})

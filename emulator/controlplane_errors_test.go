@@ -25,16 +25,14 @@ func TestUnemulatedOperationSDK(t *testing.T) {
 	ctx := context.Background()
 	c := iotClient(emu)
 
-	_, err := c.CreateBillingGroup(ctx, &iot.CreateBillingGroupInput{BillingGroupName: aws.String("bg1")})
+	_, err := c.DescribeCACertificate(ctx, &iot.DescribeCACertificateInput{CertificateId: aws.String("abc")})
 	wantAPIError(t, err, "NotImplementedException", 501)
 	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) && apiErr.ErrorMessage() != "iotemu does not emulate iot:CreateBillingGroup" {
+	if errors.As(err, &apiErr) && apiErr.ErrorMessage() != "iotemu does not emulate iot:DescribeCACertificate" {
 		t.Errorf("got message %q", apiErr.ErrorMessage())
 	}
 	// The path of an emulated operation with an unemulated method.
-	_, err = c.UpdateThingGroup(ctx, &iot.UpdateThingGroupInput{
-		ThingGroupName: aws.String("g1"), ThingGroupProperties: &types.ThingGroupProperties{},
-	})
+	_, err = c.RegisterThing(ctx, &iot.RegisterThingInput{TemplateBody: aws.String("{}")})
 	wantAPIError(t, err, "NotImplementedException", 501)
 
 	status, typ, _ := rawRequest(t, emu, "GET", "/no-such-operation", "", nil)
@@ -163,7 +161,7 @@ func TestControlPlaneErrorsBoto3(t *testing.T) {
 		t.Fatalf("decode %s: %v", out, err)
 	}
 	if got.UnemulatedCode != "NotImplementedException" || got.UnemulatedStatus != 501 ||
-		got.UnemulatedMessage != "iotemu does not emulate iot:CreateBillingGroup" {
+		got.UnemulatedMessage != "iotemu does not emulate iot:DescribeCACertificate" {
 		t.Errorf("unemulated: got %s %d %q", got.UnemulatedCode, got.UnemulatedStatus, got.UnemulatedMessage)
 	}
 	if got.ExistsCode != "ResourceAlreadyExistsException" || got.ResourceID != got.ThingID || got.ResourceARN != got.ThingARN || got.ThingID == "" {
@@ -180,7 +178,7 @@ c = boto3.client("iot", endpoint_url=sys.argv[1], region_name="us-east-1",
                  aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 out = {}
 try:
-    c.create_billing_group(billingGroupName="bg1")
+    c.describe_ca_certificate(certificateId="a" * 64)
 except botocore.exceptions.ClientError as e:
     out["UnemulatedCode"] = e.response["Error"]["Code"]
     out["UnemulatedMessage"] = e.response["Error"]["Message"]

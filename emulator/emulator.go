@@ -52,6 +52,7 @@ type Server struct {
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
+	fleet       *fleet // fleet index and dynamic thing groups (fleetindex.go)
 	functions   *lambdafn.Registry
 	commands    *lambdafn.Commands // functions run as processes (functions.go)
 	invoker     *lambdafn.Invoker  // the one way every caller invokes a function (functions.go)
@@ -105,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 	if err := s.setupTLS(); err != nil {
 		return nil, err
 	}
+	s.fleet = newFleet(cfg.Now)
 	if err := s.newIoTRegistry(); err != nil {
 		return nil, err
 	}

@@ -15,10 +15,10 @@ import (
 // reserved-topic table and the HTTP routes.
 func (s *Server) newShadows() error {
 	svc, err := shadow.New(shadow.Config{
-		Publisher: shadow.PublisherFunc(func(ctx context.Context, topic string, payload []byte) error {
+		Publisher: s.fleet.shadowPublisher(shadow.PublisherFunc(func(ctx context.Context, topic string, payload []byte) error {
 			// AWS: shadow.md §1.3 — responses are delivered at min(1, subscription QoS).
 			return s.Publish(ctx, Message{Topic: topic, Payload: payload, QoS: 1})
-		}),
+		})),
 		Now:    s.cfg.Now,
 		Logger: s.log.With("component", "shadow"),
 	})

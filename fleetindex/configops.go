@@ -6,7 +6,7 @@ import (
 
 // UpdateIndexingConfiguration validates and applies a configuration. A
 // member left out keeps its current value (UNCONFIRMED, see
-// COMPATIBILITY-NOTES.md); managedFields in the request are ignored, since
+// docs/compatibility.md "Fleet indexing"); managedFields in the request are ignored, since
 // "You can't modify managed fields".
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_UpdateIndexingConfiguration.html#API_UpdateIndexingConfiguration_RequestSyntax
 func (ix *Index) UpdateIndexingConfiguration(in IndexingConfiguration) error {

@@ -23,7 +23,7 @@
 //     registry's thing), and the index joins them by thing name, which is
 //     how "shadows of unregistered things are not indexed" falls out;
 //   - indexing is synchronous (read-your-writes), the emulator's choice
-//     for AWS's eventual consistency (COMPATIBILITY-NOTES.md).
+//     for AWS's eventual consistency (docs/compatibility.md "Fleet indexing").
 //
 // Options.OnChange tells the root which thing's indexed data changed, so
 // dynamic thing groups can recompute membership with Match (one thing) or
@@ -55,5 +55,5 @@
 //     ordered by name.
 //   - Fleet metrics, GetThingConnectivityData and socket information.
 //
-// Every choice no AWS source confirms is listed in COMPATIBILITY-NOTES.md.
+// Every choice no AWS source confirms is listed in docs/compatibility.md, "Fleet indexing".
 package fleetindex

@@ -38,6 +38,12 @@ type Config struct {
 	// CreatePolicyVersion; its error becomes a MalformedPolicyException
 	// with the error's text. nil means ValidatePolicyShape.
 	ValidatePolicy func(document string) error
+
+	// OnChange, when set, is told after every change of a thing (its
+	// attributes, type or group memberships, or its deletion) and of a
+	// thing group, outside the registry's lock. The root feeds the fleet
+	// index from it.
+	OnChange func(Change)
 }
 
 // Registry is the thing registry, certificates and policies of one
@@ -60,6 +66,10 @@ type Registry struct {
 	// AttachThingPrincipal.
 	thingPrincipals map[string]map[string]ThingPrincipalType
 	principalThings map[string]map[string]ThingPrincipalType
+	billing         map[string]*billingGroup
+
+	pendingMu sync.Mutex
+	pending   []Change
 }
 
 var (
@@ -96,7 +106,7 @@ func New(cfg Config) (*Registry, error) {
 		cfg: cfg, things: map[string]*thing{}, types: map[string]*thingType{}, groups: map[string]*thingGroup{},
 		certs: map[string]*certificate{}, cas: map[string]*x509.Certificate{}, policies: map[string]*policy{},
 		targets: map[string]map[string]bool{}, thingPrincipals: map[string]map[string]ThingPrincipalType{},
-		principalThings: map[string]map[string]ThingPrincipalType{},
+		principalThings: map[string]map[string]ThingPrincipalType{}, billing: map[string]*billingGroup{},
 	}
 	for _, ca := range cfg.CAs {
 		r.cas[CertificateID(ca.Raw)] = ca
@@ -140,3 +150,9 @@ func newGenerationID() string {
 	_, _ = rand.Read(b[:])
 	return fmt.Sprintf("%x", b)
 }
+
+// Region is the region of the registry's ARNs.
+func (r *Registry) Region() string { return r.cfg.Region }
+
+// AccountID is the account of the registry's ARNs.
+func (r *Registry) AccountID() string { return r.cfg.AccountID }

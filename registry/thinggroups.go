@@ -29,6 +29,10 @@ type ThingGroup struct {
 	Ancestors    []string
 	CreationDate time.Time
 	Version      int64
+	// Dynamic groups have a fleet indexing query instead of members
+	// added by hand (dynamicgroups.go).
+	Dynamic bool
+	Query   DynamicQuery
 }
 
 type thingGroup struct {
@@ -64,10 +68,12 @@ func (r *Registry) CreateThingGroup(in CreateThingGroupInput) (ThingGroup, error
 	if err := validAttributes(in.Attributes); err != nil {
 		return ThingGroup{}, err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingGroupChanged, in.Name)
 	if old, ok := r.groups[in.Name]; ok {
-		if old.ParentName == in.ParentName && old.Description == in.Description && maps.Equal(old.Attributes, nonEmpty(in.Attributes)) {
+		if !old.Dynamic && old.ParentName == in.ParentName && old.Description == in.Description && maps.Equal(old.Attributes, nonEmpty(in.Attributes)) {
 			return old.snapshot(), nil
 		}
 		return ThingGroup{}, alreadyExists(old.ID, old.ARN, "Thing Group %s already exists", in.Name)
@@ -75,7 +81,7 @@ func (r *Registry) CreateThingGroup(in CreateThingGroupInput) (ThingGroup, error
 	var ancestors []string
 	if in.ParentName != "" {
 		parent, ok := r.groups[in.ParentName]
-		if !ok {
+		if !ok || parent.Dynamic {
 			// CreateThingGroup models no ResourceNotFoundException.
 			return ThingGroup{}, errorf(InvalidRequest, "Parent thing group %s does not exist", in.ParentName)
 		}
@@ -118,11 +124,16 @@ func (r *Registry) DeleteThingGroup(name string, expectedVersion *int64) error {
 	if err := validName("thingGroupName", name); err != nil {
 		return err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingGroupChanged, name)
 	g, ok := r.groups[name]
 	if !ok {
 		return nil
+	}
+	if g.Dynamic {
+		return staticOnly(name)
 	}
 	if expectedVersion != nil && *expectedVersion != g.Version {
 		return errorf(VersionConflict, "The version for thing group %s does not match the expected version.", name)
@@ -136,6 +147,7 @@ func (r *Registry) DeleteThingGroup(name string, expectedVersion *int64) error {
 	}
 	for t := range g.things {
 		delete(r.things[t].groups, name)
+		r.touchLocked(ThingChanged, t)
 	}
 	delete(r.targets, g.ARN)
 	delete(r.groups, name)
@@ -195,14 +207,19 @@ func (r *Registry) ListThingGroups(in ListThingGroupsInput) ([]ThingGroup, strin
 
 // AddThingToThingGroup adds a thing to a static group (idempotent).
 func (r *Registry) AddThingToThingGroup(groupName, thingName string) error {
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, thingName)
 	g, t, err := r.groupAndThingLocked(groupName, thingName)
 	if err != nil {
 		return err
 	}
-	if !t.groups[groupName] && len(t.groups) >= MaxGroupsPerThing {
-		return errorf(InvalidRequest, "Thing %s cannot be added to more than %d thing groups", thingName, MaxGroupsPerThing)
+	if g.Dynamic {
+		return staticOnly(groupName)
+	}
+	if err := r.checkJoinLocked(t.groups, groupName, thingName); err != nil {
+		return err
 	}
 	g.things[thingName] = true
 	t.groups[groupName] = true
@@ -211,11 +228,16 @@ func (r *Registry) AddThingToThingGroup(groupName, thingName string) error {
 
 // RemoveThingFromThingGroup removes a thing from a group (idempotent).
 func (r *Registry) RemoveThingFromThingGroup(groupName, thingName string) error {
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, thingName)
 	g, t, err := r.groupAndThingLocked(groupName, thingName)
 	if err != nil {
 		return err
+	}
+	if g.Dynamic {
+		return staticOnly(groupName)
 	}
 	delete(g.things, thingName)
 	delete(t.groups, groupName)

@@ -44,6 +44,10 @@ type CreateThingInput struct {
 	Name       string
 	TypeName   string
 	Attributes map[string]string
+	// BillingGroupName, when set, names the billing group the new thing
+	// joins; it must exist.
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html#API_CreateThing_RequestSyntax
+	BillingGroupName string
 }
 
 // CreateThing creates a thing, version 1. Creating it again with the same
@@ -59,10 +63,16 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 	if err := validAttributes(in.Attributes); err != nil {
 		return Thing{}, err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, in.Name)
 	if err := r.checkTypeLocked(in.TypeName, len(in.Attributes)); err != nil {
 		return Thing{}, err
+	}
+	b, ok := r.billing[in.BillingGroupName]
+	if in.BillingGroupName != "" && !ok {
+		return Thing{}, billingNotFound(in.BillingGroupName)
 	}
 	if old, ok := r.things[in.Name]; ok {
 		if old.TypeName == in.TypeName && maps.Equal(old.Attributes, nonEmpty(in.Attributes)) {
@@ -76,6 +86,9 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 		Attributes: nonEmpty(in.Attributes), Version: 1,
 	}, groups: map[string]bool{}}
 	r.things[in.Name] = t
+	if b != nil {
+		b.things[in.Name] = true
+	}
 	return t.snapshot(), nil
 }
 
@@ -163,8 +176,10 @@ func (r *Registry) UpdateThing(in UpdateThingInput) (Thing, error) {
 		// Message UNCONFIRMED.
 		return Thing{}, errorf(InvalidRequest, "Cannot set thingTypeName and removeThingType at the same time")
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, in.Name)
 	t, ok := r.things[in.Name]
 	if !ok {
 		return Thing{}, thingNotFound(in.Name)
@@ -219,8 +234,10 @@ func (r *Registry) DeleteThing(name string, expectedVersion *int64) error {
 	if err := validName("thingName", name); err != nil {
 		return err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	r.touchLocked(ThingChanged, name)
 	t, ok := r.things[name]
 	if !ok {
 		return nil
@@ -235,6 +252,7 @@ func (r *Registry) DeleteThing(name string, expectedVersion *int64) error {
 		delete(r.groups[g].things, name)
 	}
 	delete(r.things, name)
+	r.dropFromBillingLocked(name)
 	return nil
 }
 

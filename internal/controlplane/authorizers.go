@@ -7,6 +7,7 @@ import (
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // The custom authorizer operations: CreateAuthorizer, DescribeAuthorizer,
@@ -46,12 +47,16 @@ type authorizerBody struct {
 	Status                 *string           `json:"status"`
 	SigningDisabled        *bool             `json:"signingDisabled"`
 	EnableCachingForHttp   *bool             `json:"enableCachingForHttp"` //nolint:revive // AWS's member name
+	Tags                   []tagging.Tag     `json:"tags"`
 }
 
 func decodeAuthorizer(r *http.Request) (authorizerBody, error) {
 	var in authorizerBody
 	err := readJSON(r, &in)
 	in.name = r.PathValue("authorizerName")
+	if err == nil {
+		err = createTags(in.Tags)
+	}
 	return in, err
 }
 
@@ -73,7 +78,7 @@ func (c *ControlPlane) createAuthorizer(_ context.Context, in authorizerBody) (a
 	if apiErr != nil {
 		return authorizerRef{}, apiErr
 	}
-	return refOf(out), nil
+	return refOf(out), c.tagCreated(out.ARN, in.Tags, nil)
 }
 
 // authorizerDescription is AWS's AuthorizerDescription.
@@ -119,9 +124,14 @@ func (c *ControlPlane) updateAuthorizer(_ context.Context, in authorizerBody) (a
 }
 
 func (c *ControlPlane) deleteAuthorizer(_ context.Context, name string) (empty, error) {
-	if apiErr := c.cfg.Authorizers.Delete(name); apiErr != nil {
+	a, apiErr := c.cfg.Authorizers.Get(name)
+	if apiErr == nil {
+		apiErr = c.cfg.Authorizers.Delete(name)
+	}
+	if apiErr != nil {
 		return empty{}, apiErr
 	}
+	c.tags.Drop(a.ARN)
 	return empty{}, nil
 }
 

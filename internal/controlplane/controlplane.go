@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/iotemu/iotemu/fleetindex"
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/jobs"
 	"github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // maxBodyBytes bounds what one request makes the control plane read.
@@ -41,6 +43,12 @@ type Config struct {
 	// CertsDir, when set, receives the fixtures' generated certificates.
 	CertsDir string
 	Compat   Compat
+	// Tags holds the tags of every taggable resource; nil makes a new,
+	// empty store.
+	Tags *tagging.Store
+	// Index is the fleet index: SearchIndex, the aggregations and the
+	// queries of dynamic thing groups. nil leaves those unserved.
+	Index *fleetindex.Index
 	// Logger receives the warnings about operations iotemu does not
 	// emulate; nil discards them.
 	Logger *slog.Logger
@@ -62,9 +70,10 @@ type Endpoints interface {
 
 // ControlPlane serves the IoT control-plane operations over HTTP.
 type ControlPlane struct {
-	cfg Config
-	reg *registry.Registry
-	log *slog.Logger
+	cfg  Config
+	reg  *registry.Registry
+	tags *tagging.Store
+	log  *slog.Logger
 }
 
 // New checks cfg and builds the control plane.
@@ -75,7 +84,10 @@ func New(cfg Config) (*ControlPlane, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &ControlPlane{cfg: cfg, reg: cfg.Registry, log: cfg.Logger}, nil
+	if cfg.Tags == nil {
+		cfg.Tags = tagging.New()
+	}
+	return &ControlPlane{cfg: cfg, reg: cfg.Registry, tags: cfg.Tags, log: cfg.Logger}, nil
 }
 
 // Register adds every emulated control-plane operation to the router.
@@ -91,12 +103,21 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerAuthorizers(rt)
 	c.registerJobs(rt)
 	c.registerEvents(rt)
+	c.registerTags(rt)
+	c.registerGroupOps(rt)
+	c.registerBillingGroups(rt)
+	c.registerDynamicGroups(rt)
+	c.registerIndexing(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;
 // ResourceAlreadyExistsException carries resourceId and resourceArn.
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateThing.html#API_CreateThing_Errors
 func registryError(err error) *awsrest.Error {
+	var fe *fleetindex.Error
+	if errors.As(err, &fe) {
+		return &awsrest.Error{Status: fe.Status(), Type: string(fe.Code), Message: fe.Message}
+	}
 	var re *registry.Error
 	if !errors.As(err, &re) {
 		return nil

@@ -15,19 +15,25 @@
 //   - topic rules: Create/Replace/Get/List/Delete/Enable/Disable
 //     (topicrules.go), with AWS's TopicRulePayload parsed into a
 //     rules.Rule (rulepayload.go);
+//   - group changes and listings: UpdateThingType, UpdateThingGroup,
+//     UpdateThingGroupsForThing, ListThingsInThingGroup,
+//     ListThingGroupsForThing (groupops.go); billing groups
+//     (billinggroups.go); dynamic thing groups (dynamicgroups.go);
+//   - tags on every resource served here (tags.go, package tagging);
+//   - fleet indexing on package fleetindex (indexing.go);
+//   - custom authorizers (authorizers.go, authorizertest.go);
 //   - the fixtures' registry entries and rules (fixtures.go).
 //
 // Every operation is one awsrest.Handle: a decoder of its input, a call
 // with the request's context, and one error mapping per resource family
 // (registryError, ruleError).
 //
-// Not emulated: every other operation of the model — billing groups,
-// dynamic groups, UpdateThingGroup, CA registration, certificate transfer,
-// tags, jobs, fleet provisioning, fleet indexing, Device Defender, topic
-// rule destinations and more. Each answers 501 NotImplementedException
+// Not emulated: every other operation of the model — CA registration,
+// certificate transfer, jobs, fleet provisioning, Device Defender, topic
+// rule destinations, role aliases, domain configurations, logging options
+// and more. Each answers 501 NotImplementedException
 // naming it (unemulated.go, from the botocore model in operations_*.go),
-// so that it cannot be mistaken for a missing resource. The custom
-// authorizers' operations are still served by package emulator. IAM is not
+// so that it cannot be mistaken for a missing resource. IAM is not
 // emulated: strict mode checks only the control plane's SigV4 signature.
 // See docs/compatibility.md "Registry and identities" and "Control plane".
 package controlplane

@@ -7,6 +7,7 @@ import (
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // Policies and their versions: CreatePolicy, GetPolicy, ListPolicies,
@@ -32,14 +33,18 @@ func (c *ControlPlane) registerPolicies(rt *route.Router) {
 type policyDocument struct {
 	name, document string
 	setAsDefault   bool
+	tags           []tagging.Tag
 }
 
 func decodeCreatePolicy(r *http.Request) (policyDocument, error) {
 	var in struct {
-		PolicyDocument string `json:"policyDocument"`
+		PolicyDocument string        `json:"policyDocument"`
+		Tags           []tagging.Tag `json:"tags"`
 	}
-	err := readJSON(r, &in)
-	return policyDocument{name: r.PathValue("policyName"), document: in.PolicyDocument}, err
+	if err := readJSON(r, &in); err != nil {
+		return policyDocument{}, err
+	}
+	return policyDocument{name: r.PathValue("policyName"), document: in.PolicyDocument, tags: in.Tags}, createTags(in.Tags)
 }
 
 type createPolicyOutput struct {
@@ -51,7 +56,7 @@ type createPolicyOutput struct {
 
 func (c *ControlPlane) createPolicy(_ context.Context, in policyDocument) (createPolicyOutput, error) {
 	v, err := c.reg.CreatePolicy(in.name, in.document)
-	return createPolicyOutput{v.PolicyName, v.PolicyARN, v.Document, v.VersionID}, err
+	return createPolicyOutput{v.PolicyName, v.PolicyARN, v.Document, v.VersionID}, c.tagCreated(v.PolicyARN, in.tags, err)
 }
 
 type getPolicyOutput struct {
@@ -96,7 +101,11 @@ func (c *ControlPlane) listPolicies(_ context.Context, in ordered) (policyList, 
 }
 
 func (c *ControlPlane) deletePolicy(_ context.Context, name string) (empty, error) {
-	return empty{}, c.reg.DeletePolicy(name)
+	if err := c.reg.DeletePolicy(name); err != nil {
+		return empty{}, err
+	}
+	c.tags.Drop(c.reg.PolicyARN(name))
+	return empty{}, nil
 }
 
 func decodeCreatePolicyVersion(r *http.Request) (policyDocument, error) {
@@ -107,7 +116,7 @@ func decodeCreatePolicyVersion(r *http.Request) (policyDocument, error) {
 	if err == nil {
 		err = readJSON(r, &in)
 	}
-	return policyDocument{r.PathValue("policyName"), in.PolicyDocument, setDefault}, err
+	return policyDocument{r.PathValue("policyName"), in.PolicyDocument, setDefault, nil}, err
 }
 
 type createPolicyVersionOutput struct {

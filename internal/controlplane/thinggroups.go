@@ -7,6 +7,7 @@ import (
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // Static thing groups: CreateThingGroup, DescribeThingGroup,
@@ -34,12 +35,20 @@ type groupNameAndARN struct {
 	GroupArn  string `json:"groupArn"`
 }
 
-func decodeCreateThingGroup(r *http.Request) (registry.CreateThingGroupInput, error) {
+type createThingGroupInput struct {
+	registry.CreateThingGroupInput
+	tags []tagging.Tag
+}
+
+func decodeCreateThingGroup(r *http.Request) (createThingGroupInput, error) {
 	var in struct {
 		ParentGroupName      string                   `json:"parentGroupName"`
 		ThingGroupProperties thingGroupPropertiesJSON `json:"thingGroupProperties"`
+		Tags                 []tagging.Tag            `json:"tags"`
 	}
-	err := readJSON(r, &in)
+	if err := readJSON(r, &in); err != nil {
+		return createThingGroupInput{}, err
+	}
 	req := registry.CreateThingGroupInput{
 		Name: r.PathValue("thingGroupName"), ParentName: in.ParentGroupName,
 		Description: in.ThingGroupProperties.ThingGroupDescription,
@@ -47,7 +56,7 @@ func decodeCreateThingGroup(r *http.Request) (registry.CreateThingGroupInput, er
 	if p := in.ThingGroupProperties.AttributePayload; p != nil {
 		req.Attributes = p.Attributes
 	}
-	return req, err
+	return createThingGroupInput{req, in.Tags}, createTags(in.Tags)
 }
 
 type createThingGroupOutput struct {
@@ -56,9 +65,9 @@ type createThingGroupOutput struct {
 	ThingGroupID   string `json:"thingGroupId"`
 }
 
-func (c *ControlPlane) createThingGroup(_ context.Context, in registry.CreateThingGroupInput) (createThingGroupOutput, error) {
-	g, err := c.reg.CreateThingGroup(in)
-	return createThingGroupOutput{g.Name, g.ARN, g.ID}, err
+func (c *ControlPlane) createThingGroup(_ context.Context, in createThingGroupInput) (createThingGroupOutput, error) {
+	g, err := c.reg.CreateThingGroup(in.CreateThingGroupInput)
+	return createThingGroupOutput{g.Name, g.ARN, g.ID}, c.tagCreated(g.ARN, in.tags, err)
 }
 
 type thingGroupMetadata struct {
@@ -75,6 +84,9 @@ type describeThingGroupOutput struct {
 	ThingGroupProperties thingGroupPropertiesJSON `json:"thingGroupProperties"`
 	ThingGroupMetadata   thingGroupMetadata       `json:"thingGroupMetadata"`
 	Status               string                   `json:"status,omitempty"`
+	IndexName            string                   `json:"indexName,omitempty"`
+	QueryString          string                   `json:"queryString,omitempty"`
+	QueryVersion         string                   `json:"queryVersion,omitempty"`
 }
 
 func (c *ControlPlane) describeThingGroup(_ context.Context, name string) (describeThingGroupOutput, error) {
@@ -90,7 +102,13 @@ func (c *ControlPlane) describeThingGroup(_ context.Context, name string) (descr
 	if len(g.Attributes) > 0 {
 		props.AttributePayload = &attributePayload{Attributes: g.Attributes}
 	}
-	return describeThingGroupOutput{g.Name, g.ID, g.ARN, g.Version, props, md, ""}, nil
+	out := describeThingGroupOutput{ThingGroupName: g.Name, ThingGroupID: g.ID, ThingGroupArn: g.ARN,
+		Version: g.Version, ThingGroupProperties: props, ThingGroupMetadata: md}
+	if g.Dynamic {
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/dynamic-thing-groups.html#describe-dynamic-thing-group
+		out.Status, out.IndexName, out.QueryString, out.QueryVersion = g.Query.Status, g.Query.IndexName, g.Query.QueryString, g.Query.QueryVersion
+	}
+	return out, nil
 }
 
 // decodeListThingGroups reads recursive without a default: absent, false
@@ -159,5 +177,9 @@ func (c *ControlPlane) removeThingFromThingGroup(_ context.Context, m member) (e
 }
 
 func (c *ControlPlane) deleteThingGroup(_ context.Context, in versioned) (empty, error) {
-	return empty{}, c.reg.DeleteThingGroup(in.name, in.version)
+	if err := c.reg.DeleteThingGroup(in.name, in.version); err != nil {
+		return empty{}, err
+	}
+	c.tags.Drop(c.reg.ThingGroupARN(in.name))
+	return empty{}, nil
 }

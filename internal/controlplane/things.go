@@ -36,11 +36,7 @@ func decodeCreateThing(r *http.Request) (registry.CreateThingInput, error) {
 	if err := readJSON(r, &in); err != nil {
 		return registry.CreateThingInput{}, err
 	}
-	if in.BillingGroupName != "" {
-		// The emulator has no billing groups, so none exists.
-		return registry.CreateThingInput{}, &registry.Error{Code: registry.ResourceNotFound, Message: "Billing group " + in.BillingGroupName + " does not exist"}
-	}
-	req := registry.CreateThingInput{Name: r.PathValue("thingName"), TypeName: in.ThingTypeName}
+	req := registry.CreateThingInput{Name: r.PathValue("thingName"), TypeName: in.ThingTypeName, BillingGroupName: in.BillingGroupName}
 	if in.AttributePayload != nil {
 		req.Attributes = in.AttributePayload.Attributes
 	}

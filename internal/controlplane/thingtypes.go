@@ -6,6 +6,7 @@ import (
 
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // Thing types: CreateThingType, DescribeThingType, ListThingTypes,
@@ -54,15 +55,23 @@ func thingTypeOf(t registry.ThingType, withID bool) thingTypeJSON {
 	return out
 }
 
-func decodeCreateThingType(r *http.Request) (registry.CreateThingTypeInput, error) {
+type createThingTypeInput struct {
+	registry.CreateThingTypeInput
+	tags []tagging.Tag
+}
+
+func decodeCreateThingType(r *http.Request) (createThingTypeInput, error) {
 	var in struct {
 		ThingTypeProperties thingTypePropertiesJSON `json:"thingTypeProperties"`
+		Tags                []tagging.Tag           `json:"tags"`
 	}
-	err := readJSON(r, &in)
-	return registry.CreateThingTypeInput{
+	if err := readJSON(r, &in); err != nil {
+		return createThingTypeInput{}, err
+	}
+	return createThingTypeInput{registry.CreateThingTypeInput{
 		Name: r.PathValue("thingTypeName"), Description: in.ThingTypeProperties.ThingTypeDescription,
 		SearchableAttributes: in.ThingTypeProperties.SearchableAttributes,
-	}, err
+	}, in.Tags}, createTags(in.Tags)
 }
 
 type createThingTypeOutput struct {
@@ -71,9 +80,9 @@ type createThingTypeOutput struct {
 	ThingTypeID   string `json:"thingTypeId"`
 }
 
-func (c *ControlPlane) createThingType(_ context.Context, in registry.CreateThingTypeInput) (createThingTypeOutput, error) {
-	t, err := c.reg.CreateThingType(in)
-	return createThingTypeOutput{t.Name, t.ARN, t.ID}, err
+func (c *ControlPlane) createThingType(_ context.Context, in createThingTypeInput) (createThingTypeOutput, error) {
+	t, err := c.reg.CreateThingType(in.CreateThingTypeInput)
+	return createThingTypeOutput{t.Name, t.ARN, t.ID}, c.tagCreated(t.ARN, in.tags, err)
 }
 
 func (c *ControlPlane) describeThingType(_ context.Context, name string) (thingTypeJSON, error) {
@@ -123,5 +132,9 @@ func (c *ControlPlane) deprecateThingType(_ context.Context, in deprecateInput) 
 }
 
 func (c *ControlPlane) deleteThingType(_ context.Context, name string) (empty, error) {
-	return empty{}, c.reg.DeleteThingType(name)
+	if err := c.reg.DeleteThingType(name); err != nil {
+		return empty{}, err
+	}
+	c.tags.Drop(c.reg.ThingTypeARN(name))
+	return empty{}, nil
 }

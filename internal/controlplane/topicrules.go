@@ -8,9 +8,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iotemu/iotemu/internal/awsid"
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/rules"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // The topic rule operations. Paths, query names, members and errors:
@@ -46,10 +48,10 @@ const (
 
 func (c *ControlPlane) registerTopicRules(rt *route.Router) {
 	rt.Handle("/rules", awsrest.Handle(nil, decodeListTopicRules, c.listTopicRules), http.MethodGet)
-	rt.Handle("/rules/{ruleName}", awsrest.Handle(nil, c.decodeTopicRule, c.put(c.cfg.Rules.Add)), http.MethodPost)
+	rt.Handle("/rules/{ruleName}", awsrest.Handle(nil, c.decodeCreateTopicRule, c.createTopicRule), http.MethodPost)
 	rt.Handle("/rules/{ruleName}", awsrest.Handle(nil, c.decodeRuleName, c.getTopicRule), http.MethodGet)
 	rt.Handle("/rules/{ruleName}", awsrest.Handle(nil, c.decodeTopicRule, c.put(c.cfg.Rules.Replace)), http.MethodPatch)
-	rt.Handle("/rules/{ruleName}", awsrest.Handle(nil, c.decodeRuleName, c.change(c.cfg.Rules.Remove)), http.MethodDelete)
+	rt.Handle("/rules/{ruleName}", awsrest.Handle(nil, c.decodeRuleName, c.change(c.removeTopicRule)), http.MethodDelete)
 	rt.Handle("/rules/{ruleName}/enable", awsrest.Handle(nil, c.decodeRuleName, c.change(c.cfg.Rules.Enable)), http.MethodPost)
 	rt.Handle("/rules/{ruleName}/disable", awsrest.Handle(nil, c.decodeRuleName, c.change(c.cfg.Rules.Disable)), http.MethodPost)
 }
@@ -60,8 +62,47 @@ func (c *ControlPlane) decodeRuleName(r *http.Request) (string, error) {
 	return name, c.ruleError(name, rules.ValidateRuleName(name))
 }
 
+// taggedRule is CreateTopicRule's input: the rule and the tags of its
+// x-amz-tagging header.
+type taggedRule struct {
+	rule rules.Rule
+	tags []tagging.Tag
+}
+
+// decodeCreateTopicRule reads CreateTopicRule: the TopicRulePayload body
+// and the x-amz-tagging header ("key1=value1&key2=value2").
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_CreateTopicRule.html#API_CreateTopicRule_RequestSyntax
+func (c *ControlPlane) decodeCreateTopicRule(r *http.Request) (taggedRule, error) {
+	tags, err := tagging.ParseHeader(r.Header.Get("x-amz-tagging"))
+	if err != nil {
+		return taggedRule{}, err
+	}
+	rule, err := c.decodeTopicRule(r)
+	return taggedRule{rule, tags}, err
+}
+
+func (c *ControlPlane) createTopicRule(_ context.Context, in taggedRule) (awsrest.NoBody, error) {
+	if err := c.cfg.Rules.Add(in.rule); err != nil {
+		return awsrest.NoBody{}, c.ruleError(in.rule.Name, err)
+	}
+	return awsrest.NoBody{}, c.tagCreated(c.ruleARN(in.rule.Name), in.tags, nil)
+}
+
+func (c *ControlPlane) ruleARN(name string) string {
+	return awsid.ARN("iot", c.reg.Region(), c.reg.AccountID(), "rule/"+name)
+}
+
+// removeTopicRule deletes a rule and its tags.
+func (c *ControlPlane) removeTopicRule(name string) error {
+	if err := c.cfg.Rules.Remove(name); err != nil {
+		return err
+	}
+	c.tags.Drop(c.ruleARN(name))
+	return nil
+}
+
 // decodeTopicRule reads CreateTopicRule's and ReplaceTopicRule's body,
-// TopicRulePayload; x-amz-tagging is accepted and ignored.
+// TopicRulePayload.
 func (c *ControlPlane) decodeTopicRule(r *http.Request) (rules.Rule, error) {
 	name, err := c.decodeRuleName(r)
 	if err != nil {

@@ -63,11 +63,10 @@ func TestUnemulatedOperations(t *testing.T) {
 		wantStatus         int
 		wantType, wantMsg  string
 	}{
-		{"unemulated operation", http.MethodPost, "/billing-groups/bg1", 501, "NotImplementedException", "iotemu does not emulate iot:CreateBillingGroup"},
-		{"unemulated method on an emulated path", http.MethodPatch, "/thing-groups/g1", 501, "NotImplementedException", "iotemu does not emulate iot:UpdateThingGroup"},
-		{"literal segment beats a parameter", http.MethodPut, "/thing-groups/updateThingGroupsForThing", 501, "NotImplementedException", "iotemu does not emulate iot:UpdateThingGroupsForThing"},
+		{"unemulated operation", http.MethodPut, "/fleet-metric/m1", 501, "NotImplementedException", "iotemu does not emulate iot:CreateFleetMetric"},
+		{"unemulated method on an emulated path", http.MethodPost, "/things", 501, "NotImplementedException", "iotemu does not emulate iot:RegisterThing"},
 		{"greedy parameter", http.MethodGet, "/destinations/arn:aws:iot:us-east-1:123456789012:ruledestination/http/abc", 501, "NotImplementedException", "iotemu does not emulate iot:GetTopicRuleDestination"},
-		{"nested unemulated path", http.MethodGet, "/thing-groups/g1/things", 501, "NotImplementedException", "iotemu does not emulate iot:ListThingsInThingGroup"},
+		{"nested unemulated path", http.MethodGet, "/jobs/j1/things", 501, "NotImplementedException", "iotemu does not emulate iot:ListJobExecutionsForJob"},
 		{"unknown path", http.MethodGet, "/no-such-operation", 404, "ResourceNotFoundException", "Not Found"},
 		{"unknown path under a known prefix", http.MethodGet, "/things/t1/no/such", 404, "ResourceNotFoundException", "Not Found"},
 		{"wrong method on an emulated path", http.MethodDelete, "/things", 405, "MethodNotAllowedException", "not supported"},

@@ -1,9 +1,11 @@
 package controlplane
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
+	"github.com/iotemu/iotemu/internal/awsid"
 	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
@@ -49,3 +51,20 @@ func pageParams(r *http.Request, sizeName, tokenName string) (page, error) {
 	size, err := awsrest.QueryInt(r, sizeName)
 	return page{size, r.URL.Query().Get(tokenName)}, err
 }
+
+// pageNames pages sorted names with awsid's opaque tokens; a token that
+// is not one of ours is an InvalidRequestException.
+func pageNames(names []string, token string, size int) ([]string, string, error) {
+	if size <= 0 {
+		size = defaultPageSize
+	}
+	page, next, err := awsid.Page(names, token, size)
+	if errors.Is(err, awsid.ErrInvalidToken) {
+		return nil, "", awsrest.Invalid("Invalid nextToken")
+	}
+	return page, next, err
+}
+
+// defaultPageSize is the page of a List operation called without
+// maxResults (UNCONFIRMED; AWS's maxResults bound is 250).
+const defaultPageSize = 250

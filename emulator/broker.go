@@ -27,6 +27,10 @@ func newBroker(s *Server) (*mqtt.Server, error) {
 	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
 	// AWS: mqtt.html#mqtt5 message expiry at most 7 days (broker.md §1.9).
 	caps.MaximumMessageExpiryInterval = maxMessageExpiry
+	// PUBACKs carry no properties of the PUBLISH they acknowledge (mochi
+	// copies them by default; paho-mqtt for Python refuses such a PUBACK).
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes
+	caps.Compatibilities.NoInheritedPropertiesOnAck = true
 	// Packets far over the payload limit are refused while being read; those
 	// just over it reach the hook, which answers as AWS does.
 	caps.MaximumPacketSize = uint32(lim.PayloadBytes + lim.TopicBytes + 64*1024)

@@ -200,6 +200,13 @@ func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet 
 	switch pk.FixedHeader.Type {
 	case packets.Publish:
 		pk.FixedHeader.Dup = false
+	case packets.Puback:
+		// mochi answers a QoS 1 PUBLISH with 0x01, its SUBACK "granted QoS 1",
+		// which is no PUBACK code; AWS answers 0x00 Success.
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes
+		if pk.ReasonCode < packets.ErrUnspecifiedError.Code {
+			pk.ReasonCode = packets.CodeSuccess.Code
+		}
 	case packets.Connack:
 		if pk.ProtocolVersion == 5 && pk.ReasonCode < packets.ErrUnspecifiedError.Code {
 			p := &pk.Properties

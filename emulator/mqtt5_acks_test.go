@@ -1,0 +1,87 @@
+package emulator_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"testing"
+	"time"
+
+	paho5 "github.com/eclipse/paho.golang/paho"
+
+	"github.com/iotemu/iotemu/testkit"
+)
+
+// pahoPython16Connect is the CONNECT paho-mqtt 1.6 for Python sends for
+// Client("py16", protocol=MQTTv5) and connect(keepalive=60): clean start,
+// an empty property block.
+var pahoPython16Connect = []byte{
+	0x10, 0x11, 0x00, 0x04, 'M', 'Q', 'T', 'T', 0x05, 0x02, 0x00, 0x3c, 0x00,
+	0x00, 0x04, 'p', 'y', '1', '6',
+}
+
+// pahoPython16Publish is paho-mqtt 1.6's PUBLISH for publish("t/py", "hi",
+// qos=1, properties=p) with p.UserProperty = ("k", "v"), its first message
+// (mid 1).
+var pahoPython16Publish = []byte{
+	0x32, 0x10, 0x00, 0x04, 't', '/', 'p', 'y', 0x00, 0x01,
+	0x07, 0x26, 0x00, 0x01, 'k', 0x00, 0x01, 'v', 'h', 'i',
+}
+
+// readPacket reads one whole MQTT packet's bytes (remaining length < 128).
+func readPacket(t *testing.T, c net.Conn) []byte {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(wait))
+	head := make([]byte, 2)
+	if _, err := io.ReadFull(c, head); err != nil {
+		t.Fatalf("read packet: %v", err)
+	}
+	body := make([]byte, head[1])
+	if _, err := io.ReadFull(c, body); err != nil {
+		t.Fatalf("read packet body: %v", err)
+	}
+	return append(head, body...)
+}
+
+// TestPubackPahoPython16UserProperties replays paho-mqtt 1.6 for Python's
+// QoS 1 publish with a user property: the PUBACK is the two-byte success
+// form (reason 0x00, no properties), which paho-mqtt 1.6 accepts; it died on
+// "40 0b 0007 01 07 26 …" (reason 0x01 and the user property echoed).
+func TestPubackPahoPython16UserProperties(t *testing.T) {
+	emu := testkit.Start(t)
+	c, err := net.Dial("tcp", emu.Server().MQTTAddr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write(pahoPython16Connect); err != nil {
+		t.Fatal(err)
+	}
+	if ack := readPacket(t, c); ack[0] != 0x20 || ack[3] != 0x00 {
+		t.Fatalf("CONNACK % x, want success", ack)
+	}
+	if _, err := c.Write(pahoPython16Publish); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := readPacket(t, c), []byte{0x40, 0x02, 0x00, 0x01}; !bytes.Equal(got, want) {
+		t.Fatalf("PUBACK % x, want % x", got, want)
+	}
+}
+
+// TestPubackPahoGolangUserProperties: paho.golang sees reason 0x00 and no
+// user properties on the PUBACK of a publish that carried some.
+func TestPubackPahoGolangUserProperties(t *testing.T) {
+	emu := testkit.Start(t)
+	c := emu.Connect5(t, &paho5.Connect{ClientID: "puback-go", CleanStart: true, KeepAlive: 30})
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	resp, err := c.Paho().Publish(ctx, &paho5.Publish{Topic: "t/go", QoS: 1, Payload: []byte("hi"),
+		Properties: &paho5.PublishProperties{User: paho5.UserProperties{{Key: "k", Value: "v"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.ReasonCode != 0 || resp.Properties != nil && len(resp.Properties.User) > 0 {
+		t.Fatalf("PUBACK reason %#x properties %+v, want 0x00 and none", resp.ReasonCode, resp.Properties)
+	}
+}

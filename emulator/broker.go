@@ -25,8 +25,11 @@ func newBroker(s *Server) (*mqtt.Server, error) {
 	// AWS: persistent sessions expire after the account's setting (1 h by
 	// default); a larger MQTT 5 Session Expiry Interval is lowered in CONNACK.
 	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
-	// AWS: mqtt.html#mqtt5 message expiry at most 7 days (broker.md §1.9).
-	caps.MaximumMessageExpiryInterval = maxMessageExpiry
+	// No expiry unless the publisher set one: mochi gives every message
+	// without a Message Expiry Interval this maximum instead, and delivers it
+	// to MQTT 5 clients as the property. The 7-day cap is applied by the hook
+	// (clampExpiry).
+	caps.MaximumMessageExpiryInterval = 0
 	// PUBACKs carry no properties of the PUBLISH they acknowledge (mochi
 	// copies them by default; paho-mqtt for Python refuses such a PUBACK).
 	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes

@@ -228,6 +228,7 @@ func (h *hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 // acknowledges them.
 // AWS: iot-basic-ingest.html ("bypasses the message broker").
 func (h *hook) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	clampExpiry(&pk)
 	if !strings.HasPrefix(pk.TopicName, "$") {
 		return pk, nil // the reserved table holds only $ topics; skip it on the common path
 	}
@@ -246,6 +247,16 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
 		r.handle(context.Background(), messageOf(pk))
+	}
+}
+
+// clampExpiry lowers a Message Expiry Interval above AWS's 7 days to 7 days;
+// a message without one keeps none (mochi's MaximumMessageExpiryInterval is 0).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 (message expiry).
+func clampExpiry(pk *packets.Packet) {
+	if pk.Properties.MessageExpiryInterval > maxMessageExpiry {
+		pk.Properties.MessageExpiryInterval = maxMessageExpiry
+		pk.Expiry = pk.Created + maxMessageExpiry
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +85,38 @@ func TestPubackPahoGolangUserProperties(t *testing.T) {
 	}
 	if resp.ReasonCode != 0 || resp.Properties != nil && len(resp.Properties.User) > 0 {
 		t.Fatalf("PUBACK reason %#x properties %+v, want 0x00 and none", resp.ReasonCode, resp.Properties)
+	}
+}
+
+// TestNoMessageExpiryUnlessPublisherSetOne: deliveries to an MQTT 5
+// subscriber carry a Message Expiry Interval only when the publisher gave
+// one, whether it published over MQTT 3.1.1, MQTT 5 or HTTP.
+func TestNoMessageExpiryUnlessPublisherSetOne(t *testing.T) {
+	emu := testkit.Start(t)
+	sub := emu.Connect5(t, &paho5.Connect{ClientID: "mei-none-sub", CleanStart: true, KeepAlive: 30})
+	sub.Subscribe(t, "mei/#", 1)
+	emu.Connect(t, "mei-v3").Publish(t, "mei/v3", 1, false, []byte("x"))
+	v5 := emu.Connect5(t, &paho5.Connect{ClientID: "mei-v5", CleanStart: true, KeepAlive: 30})
+	v5.Publish(t, &paho5.Publish{Topic: "mei/v5", QoS: 1, Payload: []byte("x")})
+	resp, err := http.Post(emu.Endpoint()+"/topics/mei/http?qos=1", "application/octet-stream", strings.NewReader("x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	sixty := uint32(60)
+	v5.Publish(t, &paho5.Publish{Topic: "mei/set", QoS: 1, Payload: []byte("x"),
+		Properties: &paho5.PublishProperties{MessageExpiry: &sixty}})
+	for _, topic := range []string{"mei/v3", "mei/v5", "mei/http"} {
+		got := sub.Received().Next(t, wait)
+		if got.Topic != topic {
+			t.Fatalf("got %q, want %q", got.Topic, topic)
+		}
+		if p := got.Publish5.Properties; p != nil && p.MessageExpiry != nil {
+			t.Fatalf("%s: delivered with Message Expiry Interval %d, want none", topic, *p.MessageExpiry)
+		}
+	}
+	got := sub.Received().Next(t, wait).Publish5
+	if p := got.Properties; p == nil || p.MessageExpiry == nil || *p.MessageExpiry > 60 || *p.MessageExpiry < 58 {
+		t.Fatalf("mei/set: got properties %+v, want an expiry of about 60 s", got.Properties)
 	}
 }

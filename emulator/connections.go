@@ -23,6 +23,7 @@ type conn struct {
 	version     int64  // versionNumber, the same in the connected and disconnected events
 	session     string // sessionIdentifier
 	principal   string // principalIdentifier
+	identified  bool   // principal is an identity's (certificate, SigV4, authorizer), not Compat.AnonymousPrincipal
 	ip          string
 	port        int
 	local       net.Addr

@@ -103,19 +103,29 @@ func (s *Server) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 	return code
 }
 
-// principalOf returns the principalIdentifier of a connection: in strict
-// mode its identity's principal; else for mTLS the certificate ID, else
-// Compat.AnonymousPrincipal.
+// principalOf returns the principalIdentifier of a connection: its
+// identity's principal, else Compat.AnonymousPrincipal.
 func (s *Server) principalOf(cl *mqtt.Client) string {
+	if p, ok := identityPrincipal(cl); ok {
+		return p
+	}
+	return s.cfg.Compat.AnonymousPrincipal
+}
+
+// identityPrincipal returns the principal of a connection's identity: in
+// strict mode the identity's principal (certificate ID, SigV4 principal,
+// custom authorizer's principalId); else for mTLS the certificate ID. An
+// anonymous connection has none.
+func identityPrincipal(cl *mqtt.Client) (string, bool) {
 	if ca := connAuthOf(cl); ca != nil {
-		return ca.id.principal
+		return ca.id.principal, true
 	}
 	if bc, ok := cl.Net.Conn.(*brokerConn); ok {
 		if cert := bc.peerCertificate(); cert != nil {
-			return awsid.CertificateID(cert.Raw)
+			return awsid.CertificateID(cert.Raw), true
 		}
 	}
-	return s.cfg.Compat.AnonymousPrincipal
+	return "", false
 }
 
 // onSessionEstablish registers the new connection. If it takes over a
@@ -138,8 +148,12 @@ func (s *Server) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 		expiry = 0
 	}
 	ip, port := splitHostPort(cl.Net.Conn.RemoteAddr())
+	principal, identified := identityPrincipal(cl)
+	if !identified {
+		principal = s.cfg.Compat.AnonymousPrincipal
+	}
 	c := &conn{
-		cl: cl, id: cl.ID, principal: s.principalOf(cl), ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
+		cl: cl, id: cl.ID, principal: principal, identified: identified, ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
 		connectedAt: time.Now(), keepAlive: cl.State.Keepalive, clean: expiry == 0, expiry: expiry,
 		events: wantsEvents(cl.ID), ended: make(chan struct{}),
 	}

@@ -172,6 +172,9 @@ func (h *hook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
 			granted = append(granted, f.Filter)
 		}
 	}
+	for _, f := range granted {
+		h.server.warnUnserved(cl, topic.Unshare(f), "subscribe")
+	}
 	h.server.publishSubscriptions(c, "subscribed", granted)
 }
 
@@ -247,6 +250,20 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
 		r.handle(context.Background(), messageOf(pk))
+		return
+	}
+	h.server.warnUnserved(cl, pk.TopicName, "publish")
+}
+
+// warnUnserved logs a publish or subscription on a reserved topic of a
+// feature iotemu does not serve yet: AWS would answer, iotemu will not.
+func (s *Server) warnUnserved(cl *mqtt.Client, name, op string) {
+	if f := s.reserved.unservedFeature(name); f != "" {
+		client := "(http)"
+		if cl != nil && !cl.Net.Inline {
+			client = cl.ID
+		}
+		s.log.Warn("iotemu does not serve "+f+" topics yet; nothing will answer", "op", op, "topic", name, "client", client)
 	}
 }
 

@@ -50,8 +50,11 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 		return outcome{verdict: refuse, code: packets.ErrPacketTooLarge}
 	}
 	name := pk.TopicName
-	if name == "" && pk.Properties.TopicAliasFlag {
-		name = cl.State.TopicAliases.Inbound.Set(pk.Properties.TopicAlias, "")
+	if v5 && pk.Properties.TopicAliasFlag {
+		var ok bool
+		if name, ok = s.aliasedTopic(cl, pk); !ok {
+			return outcome{verdict: refuse, code: packets.ErrTopicAliasInvalid}
+		}
 	}
 	if name == "" {
 		return passed // mochi refuses a PUBLISH without topic or alias itself
@@ -71,6 +74,24 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 		return outcome{verdict: deny}
 	}
 	return passed
+}
+
+// aliasedTopic resolves a PUBLISH's Topic Alias: an alias of 0, above the
+// CONNACK Topic Alias Maximum, or never defined on this connection (aliases
+// do not survive a reconnect) is a Topic Alias invalid error, which mochi
+// would answer by dropping the message silently.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes (DISCONNECT 0x94);
+// MQTT 5 [MQTT-3.3.2-7], [MQTT-3.3.2-8], [MQTT-3.3.2-9].
+func (s *Server) aliasedTopic(cl *mqtt.Client, pk packets.Packet) (string, bool) {
+	alias := pk.Properties.TopicAlias
+	if alias == 0 || alias > s.cfg.Limits.TopicAliasMaximum {
+		return "", false
+	}
+	if pk.TopicName != "" {
+		return pk.TopicName, true // defines (or redefines) the alias; mochi records it
+	}
+	name := cl.State.TopicAliases.Inbound.Set(alias, "")
+	return name, name != ""
 }
 
 // checkSubscribe applies AWS's rules to a SUBSCRIBE. Under

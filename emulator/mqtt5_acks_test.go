@@ -11,7 +11,9 @@ import (
 	"time"
 
 	paho5 "github.com/eclipse/paho.golang/paho"
+	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/testkit"
 )
 
@@ -118,5 +120,55 @@ func TestNoMessageExpiryUnlessPublisherSetOne(t *testing.T) {
 	got := sub.Received().Next(t, wait).Publish5
 	if p := got.Properties; p == nil || p.MessageExpiry == nil || *p.MessageExpiry > 60 || *p.MessageExpiry < 58 {
 		t.Fatalf("mei/set: got properties %+v, want an expiry of about 60 s", got.Properties)
+	}
+}
+
+// aliased is a QoS 1 PUBLISH using Topic Alias alias, with topic ("" to
+// use an alias defined before).
+func aliased(topic string, alias uint16, payload string) packets.Packet {
+	pk := publishPacket(topic, 1, false, []byte(payload))
+	pk.Properties.TopicAlias, pk.Properties.TopicAliasFlag = alias, true
+	return pk
+}
+
+// TestTopicAliasUndefinedOnNewConnection: an alias defined on one
+// connection and used on the next (paho.golang's reconnect does this) gets
+// DISCONNECT 0x94 Topic Alias invalid, not a silent drop; so does an alias
+// above the CONNACK maximum of 8. On the defining connection it works.
+func TestTopicAliasUndefinedOnNewConnection(t *testing.T) {
+	emu := testkit.Start(t)
+	in := emu.Subscribe(t, "alias/#")
+	first, _, err := dialRaw(t, emu.Server().MQTTAddr(), 5, "alias-dev", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.send(aliased("alias/a", 1, "define"))
+	first.send(aliased("", 1, "use"))
+	for _, want := range []string{"define", "use"} {
+		if got := in.Next(t, wait); string(got.Payload) != want || got.Topic != "alias/a" {
+			t.Fatalf("got %q on %q, want %q on alias/a", got.Payload, got.Topic, want)
+		}
+	}
+	first.send(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Disconnect}})
+
+	next, _, err := dialRaw(t, emu.Server().MQTTAddr(), 5, "alias-dev", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next.send(aliased("", 1, "stale"))
+	if code := next.expectClosed(); code != 0x94 {
+		t.Fatalf("stale alias: DISCONNECT %#x, want 0x94", code)
+	}
+	over, _, err := dialRaw(t, emu.Server().MQTTAddr(), 5, "alias-over", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	over.send(aliased("alias/over", 9, "over"))
+	if code := over.expectClosed(); code != 0x94 {
+		t.Fatalf("alias 9: DISCONNECT %#x, want 0x94", code)
+	}
+	emu.Publish(t, emulator.Message{Topic: "alias/sentinel", Payload: []byte("sentinel")})
+	if got := in.Next(t, wait); string(got.Payload) != "sentinel" {
+		t.Fatalf("got %q, want only the sentinel after the refused aliases", got.Payload)
 	}
 }

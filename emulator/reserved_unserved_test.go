@@ -19,8 +19,8 @@ type captured struct {
 }
 
 func (h *captured) Enabled(_ context.Context, l slog.Level) bool { return l >= slog.LevelWarn }
-func (h *captured) WithAttrs([]slog.Attr) slog.Handler          { return h }
-func (h *captured) WithGroup(string) slog.Handler               { return h }
+func (h *captured) WithAttrs([]slog.Attr) slog.Handler           { return h }
+func (h *captured) WithGroup(string) slog.Handler                { return h }
 
 func (h *captured) Handle(_ context.Context, r slog.Record) error {
 	line := r.Message

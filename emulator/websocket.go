@@ -46,7 +46,14 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ws, err := upgrader.Upgrade(w, r, nil)
+	// AWS IoT Device SDK for Python v1: a 128-byte key and lowercase
+	// headers expected (internal/mqttws/handshake.go).
+	lw, err := mqttws.Lenient(w, r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	ws, err := upgrader.Upgrade(lw, r, nil)
 	if err != nil {
 		return // Upgrade has already answered the client with the reason
 	}

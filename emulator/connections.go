@@ -40,6 +40,9 @@ type conn struct {
 
 	reason atomic.Pointer[string] // disconnectReason decided before the socket closed
 
+	stalled    atomic.Bool  // stopped reading: deliveries are dropped without waiting (backpressure.go)
+	stuckSince atomic.Int64 // unix ns since its full queue stopped shrinking; 0 while it drains
+
 	// hashFilters are the connection's filters (without $share/{name}/)
 	// ending in /#: only then can mochi deliver a topic AWS would not
 	// (the parent level). Read on every delivery, so swapped atomically.

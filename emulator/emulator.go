@@ -51,6 +51,7 @@ type Server struct {
 	authorizers *authorizerStore // custom authorizers (customauth_store.go)
 	authTimers  *customTimers    // custom authorizers' refresh/disconnect deadlines (customauth_timers.go)
 	auth        *authCore        // strict mode's authorisation; nil in permissive mode (auth.go)
+	drops       dropCounter      // deliveries dropped to subscribers that stopped reading (backpressure.go)
 
 	mu      sync.Mutex
 	state   lifecycle

@@ -40,6 +40,7 @@ func (h *hook) Provides(b byte) bool {
 		mqtt.OnUnsubscribed,
 		mqtt.OnQosComplete,
 		mqtt.OnClientExpired,
+		mqtt.OnPublishDropped,
 	}, []byte{b})
 }
 
@@ -114,7 +115,8 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 // OnACLCheck: publishes to $ topics follow the reserved-topic table (the
 // packet checks have already refused the others); a subscription is
 // allowed unless OnPacketRead marked it forbidden; a delivery is refused
-// when only AWS's # rule (mayReceive) says so. The inline client is never
+// when only AWS's # rule (mayReceive) says so, and an allowed one may wait
+// for the subscriber's queue (backpressure.go). The inline client is never
 // checked.
 func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 	if cl.Net.Inline {
@@ -130,7 +132,16 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 	if allowed, pending := c.subscribeVerdict(name); pending {
 		return allowed
 	}
-	return c.mayReceive(name) && (h.server.auth == nil || !h.server.auth.receiveDenied(cl, name))
+	if !c.mayReceive(name) || (h.server.auth != nil && h.server.auth.receiveDenied(cl, name)) {
+		return false
+	}
+	h.server.backpressure(c) // mochi queues the delivery next
+	return true
+}
+
+// OnPublishDropped counts a delivery mochi dropped (backpressure.go).
+func (h *hook) OnPublishDropped(cl *mqtt.Client, pk packets.Packet) {
+	h.server.onPublishDropped(cl, pk)
 }
 
 // OnSubscribe records the filters being subscribed and keeps retained

@@ -20,7 +20,11 @@ type Config struct {
 	MQTT    ListenerConfig // MQTT over TCP (AWS offers TLS only; plain TCP is a local convenience)
 	MQTTTLS ListenerConfig // MQTT over TLS with client certificates (AWS port 8883)
 	HTTP    ListenerConfig // iot-data API, MQTT over WebSocket at /mqtt, /health, /ca.pem
-	HTTPS   ListenerConfig // the same over TLS (AWS port 8443 and 443)
+	HTTPS   ListenerConfig // the same over TLS, asking every client for a certificate (AWS port 8443)
+	// HTTPSALPN is AWS's port 443 (alpn.go): HTTPS and MQTT over WSS without
+	// a client-certificate request, MQTT with mTLS for ALPN x-amzn-mqtt-ca,
+	// HTTPS with mTLS for ALPN x-amzn-http-ca. Browsers use it for wss://.
+	HTTPSALPN ListenerConfig
 	// APIGateway serves API Gateway WebSocket APIs and @connections (apigw.go).
 	APIGateway ListenerConfig
 
@@ -201,7 +205,7 @@ var (
 
 // withDefaults returns c with every zero field set to its default.
 func (c Config) withDefaults() Config {
-	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.APIGateway} {
+	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.HTTPSALPN, &c.APIGateway} {
 		if l.Addr == "" {
 			l.Addr = defaultAddr
 		}
@@ -270,5 +274,6 @@ type namedListener struct {
 }
 
 func (c Config) listeners() []namedListener {
-	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS}, {listenerAPIGateway, c.APIGateway}}
+	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS},
+		{listenerHTTPSALPN, c.HTTPSALPN}, {listenerAPIGateway, c.APIGateway}}
 }

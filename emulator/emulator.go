@@ -80,6 +80,8 @@ const (
 	listenerWS         = "ws"
 	listenerWSS        = "wss"
 	listenerAPIGateway = "apigw"
+	listenerHTTPSALPN  = "https-alpn" // AWS's port 443 (alpn.go)
+	listenerMQTTALPN   = "mqtt-alpn"  // its MQTT connections, as mochi sees them
 )
 
 // New validates cfg and prepares a Server; nothing listens until Start.
@@ -185,6 +187,9 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.serveHTTP()
+	if ln, ok := bound[listenerHTTPSALPN]; ok {
+		s.serveALPN(ln)
+	}
 	if err := s.serveAPIGateway(); err != nil {
 		s.log.Error("api gateway not served", "error", err)
 	}
@@ -229,6 +234,9 @@ func (s *Server) serveBroker() error {
 	}
 	if ln, ok := s.bound[listenerMQTTTLS]; ok {
 		s.mqttLns[listenerMQTTTLS] = newConnListener(listenerMQTTTLS, tls.NewListener(ln, s.mqttTLSConfig()))
+	}
+	if _, ok := s.bound[listenerHTTPSALPN]; ok {
+		s.mqttLns[listenerMQTTALPN] = newConnListener(listenerMQTTALPN, nil) // fed by serveALPN
 	}
 	for _, l := range s.mqttLns {
 		if err := s.broker.AddListener(l); err != nil {

@@ -16,7 +16,7 @@ func newBroker(s *Server) (*mqtt.Server, error) {
 	lim := s.cfg.Limits
 	// AWS: mqtt.html "MQTT differences from specification" — QoS 2 is not supported.
 	caps.MaximumQos = 1
-	// AWS: mqtt.html CONNACK properties (broker.md §1.10): Subscription
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 CONNACK properties: Subscription
 	// Identifier Available 0, Topic Alias Maximum 8; Receive Maximum from the
 	// 100 unacknowledged QoS 1 quota (unconfirmed as a CONNACK value).
 	caps.SubIDAvailable = 0

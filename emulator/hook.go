@@ -148,7 +148,7 @@ func (h *hook) OnPublishDropped(cl *mqtt.Client, pk packets.Packet) {
 // messages away from wildcard filters: mochi skips retained delivery for a
 // subscription whose Retain Handling is 2.
 // AWS: mqtt.html "Subscription to topic filters that contain a wildcard
-// character can't receive retained messages" (broker.md §1.5).
+// character can't receive retained messages" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-retain).
 func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if cl.Net.Inline {
 		return pk
@@ -209,7 +209,7 @@ func (h *hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 
 // OnPacketEncode adds AWS's CONNACK properties and clears DUP, which AWS
 // never sets.
-// AWS: mqtt.html "MQTT 5 CONNACK properties" (broker.md §1.10) and "The MQTT DUP flag is not supported".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 CONNACK properties and "The MQTT DUP flag is not supported".
 func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
 	switch pk.FixedHeader.Type {
 	case packets.Publish:

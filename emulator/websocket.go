@@ -11,7 +11,7 @@ import (
 // upgrader accepts MQTT over WebSocket. AWS's examples send the "mqtt"
 // subprotocol and the v1 JavaScript device SDK sends "mqttv3.1"; the one the
 // client offers is echoed. Any origin may connect, as browsers do on AWS.
-// AWS: protocols.html#mqtt-ws; broker.md §5.4.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws
 var upgrader = websocket.Upgrader{
 	Subprotocols:    []string{"mqtt", "mqttv3.1"},
 	CheckOrigin:     func(*http.Request) bool { return true },

@@ -16,7 +16,7 @@ func newBroker(s *Server) (*mqtt.Server, error) {
 	lim := s.cfg.Limits
 	// AWS: mqtt.html "MQTT differences from specification" — QoS 2 is not supported.
 	caps.MaximumQos = 1
-	// AWS: mqtt.html CONNACK properties (broker.md §1.10): Subscription
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 CONNACK properties: Subscription
 	// Identifier Available 0, Topic Alias Maximum 8; Receive Maximum from the
 	// 100 unacknowledged QoS 1 quota (unconfirmed as a CONNACK value).
 	caps.SubIDAvailable = 0
@@ -25,8 +25,15 @@ func newBroker(s *Server) (*mqtt.Server, error) {
 	// AWS: persistent sessions expire after the account's setting (1 h by
 	// default); a larger MQTT 5 Session Expiry Interval is lowered in CONNACK.
 	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
-	// AWS: mqtt.html#mqtt5 message expiry at most 7 days (broker.md §1.9).
-	caps.MaximumMessageExpiryInterval = maxMessageExpiry
+	// No expiry unless the publisher set one: mochi gives every message
+	// without a Message Expiry Interval this maximum instead, and delivers it
+	// to MQTT 5 clients as the property. The 7-day cap is applied by the hook
+	// (clampExpiry).
+	caps.MaximumMessageExpiryInterval = 0
+	// PUBACKs carry no properties of the PUBLISH they acknowledge (mochi
+	// copies them by default; paho-mqtt for Python refuses such a PUBACK).
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes
+	caps.Compatibilities.NoInheritedPropertiesOnAck = true
 	// Packets far over the payload limit are refused while being read; those
 	// just over it reach the hook, which answers as AWS does.
 	caps.MaximumPacketSize = uint32(lim.PayloadBytes + lim.TopicBytes + 64*1024)

@@ -20,7 +20,11 @@ type Config struct {
 	MQTT    ListenerConfig // MQTT over TCP (AWS offers TLS only; plain TCP is a local convenience)
 	MQTTTLS ListenerConfig // MQTT over TLS with client certificates (AWS port 8883)
 	HTTP    ListenerConfig // iot-data API, MQTT over WebSocket at /mqtt, /health, /ca.pem
-	HTTPS   ListenerConfig // the same over TLS (AWS port 8443 and 443)
+	HTTPS   ListenerConfig // the same over TLS, asking every client for a certificate (AWS port 8443)
+	// HTTPSALPN is AWS's port 443 (alpn.go): HTTPS and MQTT over WSS without
+	// a client-certificate request, MQTT with mTLS for ALPN x-amzn-mqtt-ca,
+	// HTTPS with mTLS for ALPN x-amzn-http-ca. Browsers use it for wss://.
+	HTTPSALPN ListenerConfig
 	// APIGateway serves API Gateway WebSocket APIs and @connections (apigw.go).
 	APIGateway ListenerConfig
 
@@ -112,7 +116,7 @@ type TLSConfig struct {
 
 // Limits are AWS IoT Core's message broker limits; the zero value of each
 // field means AWS's documented default. Tests shorten the durations.
-// AWS: iot-core.html#message-broker-limits (broker.md §1.7, §1.8, §1.13).
+// AWS: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits
 type Limits struct {
 	PayloadBytes int // per PUBLISH, default 131072 (128 KB)
 	TopicBytes   int // default 256
@@ -155,24 +159,24 @@ type Compat struct {
 	// GrantQoS1OnV5QoS2Subscribe answers an MQTT 5 SUBSCRIBE asking for
 	// QoS 2 with a SUBACK granting QoS 1. By default no SUBACK is sent, as
 	// AWS's list of differences from the specification says; AWS's SUBACK
-	// table suggests the grant instead (broker.md §1.2 CONFLICT).
+	// table suggests the grant instead (docs/compatibility.md "QoS 2").
 	GrantQoS1OnV5QoS2Subscribe bool
 
 	// ReservedTopicAckV5 answers an MQTT 5 client's forbidden publish or
 	// subscribe on a $ topic with PUBACK/SUBACK 0x87 and keeps the
 	// connection. By default the connection ends with DISCONNECT 0x90
 	// (publish) or 0x8F (subscribe) and a CLIENT_ERROR lifecycle event,
-	// as observed on AWS (broker.md §1.12; the v5 code is unconfirmed).
+	// as observed on AWS (docs/compatibility.md; the v5 code is unconfirmed).
 	ReservedTopicAckV5 bool
 
 	// AllowDollarClientID admits client IDs starting with $, which AWS
 	// reserves for its own generated IDs; by default they are refused with
-	// CONNACK "identifier rejected" (broker.md §1.3, unconfirmed).
+	// CONNACK "identifier rejected" (docs/compatibility.md, unconfirmed).
 	AllowDollarClientID bool
 
 	// AnonymousPrincipal is the principalIdentifier of lifecycle events for
 	// a connection without a client certificate; default: the account ID.
-	// (AWS uses the certificate ID, or an IAM form for SigV4, broker.md §3.1.)
+	// (AWS uses the certificate ID, or an IAM form for SigV4: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect)
 	AnonymousPrincipal string
 
 	// RuleNotFoundAsResourceNotFound answers GetTopicRule, ReplaceTopicRule,
@@ -205,7 +209,7 @@ var (
 
 // withDefaults returns c with every zero field set to its default.
 func (c Config) withDefaults() Config {
-	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.APIGateway} {
+	for _, l := range []*ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.HTTPSALPN, &c.APIGateway} {
 		if l.Addr == "" {
 			l.Addr = defaultAddr
 		}
@@ -274,5 +278,6 @@ type namedListener struct {
 }
 
 func (c Config) listeners() []namedListener {
-	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS}, {listenerAPIGateway, c.APIGateway}}
+	return []namedListener{{"mqtt", c.MQTT}, {"mqtt-tls", c.MQTTTLS}, {"http", c.HTTP}, {"https", c.HTTPS},
+		{listenerHTTPSALPN, c.HTTPSALPN}, {listenerAPIGateway, c.APIGateway}}
 }

@@ -23,6 +23,7 @@ type conn struct {
 	version     int64  // versionNumber, the same in the connected and disconnected events
 	session     string // sessionIdentifier
 	principal   string // principalIdentifier
+	identified  bool   // principal is an identity's (certificate, SigV4, authorizer), not Compat.AnonymousPrincipal
 	ip          string
 	port        int
 	local       net.Addr
@@ -38,6 +39,9 @@ type conn struct {
 	ended       chan struct{} // closed once the disconnected event is out
 
 	reason atomic.Pointer[string] // disconnectReason decided before the socket closed
+
+	stalled    atomic.Bool  // stopped reading: deliveries are dropped without waiting (backpressure.go)
+	stuckSince atomic.Int64 // unix ns since its full queue stopped shrinking; 0 while it drains
 
 	// hashFilters are the connection's filters (without $share/{name}/)
 	// ending in /#: only then can mochi deliver a topic AWS would not
@@ -100,7 +104,7 @@ func (c *conn) refreshFilters(extra ...string) {
 // mayReceive applies AWS's # rule to a delivery: mochi matches "a/#"
 // against "a", AWS does not, so a topic that reached this client only
 // through such a filter is refused.
-// AWS: mqtt.html "MQTT differences from specification" (broker.md §1.7).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences
 func (c *conn) mayReceive(name string) bool {
 	hash := c.hashFilters.Load()
 	if hash == nil {

@@ -63,6 +63,7 @@ type Server struct {
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authTimers  *deadlineTimers     // custom authorizers' refresh/disconnect deadlines (authtimers.go)
 	auth        *authCore           // strict mode's authorisation; nil in permissive mode (authz.go)
+	drops       dropCounter         // deliveries dropped to subscribers that stopped reading (backpressure.go)
 
 	mu      sync.Mutex
 	state   lifecycle
@@ -93,6 +94,8 @@ const (
 	listenerWS         = "ws"
 	listenerWSS        = "wss"
 	listenerAPIGateway = "apigw"
+	listenerHTTPSALPN  = "https-alpn" // AWS's port 443 (alpn.go)
+	listenerMQTTALPN   = "mqtt-alpn"  // its MQTT connections, as mochi sees them
 )
 
 // New validates cfg and prepares a Server; nothing listens until Start.
@@ -208,6 +211,9 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.serveHTTP()
+	if ln, ok := bound[listenerHTTPSALPN]; ok {
+		s.serveALPN(ln)
+	}
 	if err := s.serveAPIGateway(); err != nil {
 		s.log.Error("api gateway not served", "error", err)
 	}
@@ -256,6 +262,9 @@ func (s *Server) serveBroker() error {
 	if ln, ok := s.bound[listenerMQTTTLS]; ok {
 		s.mqttLns[listenerMQTTTLS] = newConnListener(listenerMQTTTLS, tls.NewListener(ln, s.mqttTLSConfig()))
 	}
+	if _, ok := s.bound[listenerHTTPSALPN]; ok {
+		s.mqttLns[listenerMQTTALPN] = newConnListener(listenerMQTTALPN, nil) // fed by serveALPN
+	}
 	for _, l := range s.mqttLns {
 		if err := s.broker.AddListener(l); err != nil {
 			return fmt.Errorf("add listener %s: %w", l.ID(), err)
@@ -300,7 +309,7 @@ func (s *Server) Close(ctx context.Context) error {
 	switch s.state {
 	case created:
 		s.state = closing
-		_ = s.apigw.Close(ctx) // never started: nothing to wait for
+		_ = s.apigw.Close(ctx)     // never started: nothing to wait for
 		s.err = s.commands.Close() // an invocation before Start may have started a process
 		close(s.closed)
 		s.mu.Unlock()

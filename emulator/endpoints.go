@@ -15,6 +15,13 @@ type Endpoints struct {
 	WebSocket    string `json:"webSocket,omitempty"`    // ws://host:port/mqtt
 	WebSocketTLS string `json:"webSocketTls,omitempty"` // wss://host:port/mqtt
 	APIGateway   string `json:"apiGateway,omitempty"`   // ws://host:port, WebSocket APIs at /{stage}
+
+	// AWS's port 443 shape (Config.HTTPSALPN): HTTPS and WSS without a
+	// client-certificate request; MQTT with mTLS when the client offers
+	// ALPN x-amzn-mqtt-ca.
+	HTTPSALPN     string `json:"httpsAlpn,omitempty"`     // https://host:port
+	WebSocketALPN string `json:"webSocketAlpn,omitempty"` // wss://host:port/mqtt, for browsers
+	MQTTALPN      string `json:"mqttAlpn,omitempty"`      // mqtts://host:port, ALPN x-amzn-mqtt-ca
 }
 
 // Endpoints returns the URLs of the started server.
@@ -40,6 +47,10 @@ func (s *Server) endpointsLocked() Endpoints {
 		WebSocket:    u("ws", listenerHTTP, "/mqtt"),
 		WebSocketTLS: u("wss", listenerHTTPS, "/mqtt"),
 		APIGateway:   u("ws", listenerAPIGateway, ""),
+
+		HTTPSALPN:     u("https", listenerHTTPSALPN, ""),
+		WebSocketALPN: u("wss", listenerHTTPSALPN, "/mqtt"),
+		MQTTALPN:      u("mqtts", listenerHTTPSALPN, ""),
 	}
 }
 

@@ -40,6 +40,7 @@ func (h *hook) Provides(b byte) bool {
 		mqtt.OnUnsubscribed,
 		mqtt.OnQosComplete,
 		mqtt.OnClientExpired,
+		mqtt.OnPublishDropped,
 	}, []byte{b})
 }
 
@@ -114,7 +115,8 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 // OnACLCheck: publishes to $ topics follow the reserved-topic table (the
 // packet checks have already refused the others); a subscription is
 // allowed unless OnPacketRead marked it forbidden; a delivery is refused
-// when only AWS's # rule (mayReceive) says so. The inline client is never
+// when only AWS's # rule (mayReceive) says so, and an allowed one may wait
+// for the subscriber's queue (backpressure.go). The inline client is never
 // checked.
 func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 	if cl.Net.Inline {
@@ -130,14 +132,23 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 	if allowed, pending := c.subscribeVerdict(name); pending {
 		return allowed
 	}
-	return c.mayReceive(name) && (h.server.auth == nil || !h.server.auth.receiveDenied(cl, name))
+	if !c.mayReceive(name) || (h.server.auth != nil && h.server.auth.receiveDenied(cl, name)) {
+		return false
+	}
+	h.server.backpressure(c) // mochi queues the delivery next
+	return true
+}
+
+// OnPublishDropped counts a delivery mochi dropped (backpressure.go).
+func (h *hook) OnPublishDropped(cl *mqtt.Client, pk packets.Packet) {
+	h.server.onPublishDropped(cl, pk)
 }
 
 // OnSubscribe records the filters being subscribed and keeps retained
 // messages away from wildcard filters: mochi skips retained delivery for a
 // subscription whose Retain Handling is 2.
 // AWS: mqtt.html "Subscription to topic filters that contain a wildcard
-// character can't receive retained messages" (broker.md §1.5).
+// character can't receive retained messages" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-retain).
 func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if cl.Net.Inline {
 		return pk
@@ -172,6 +183,9 @@ func (h *hook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
 			granted = append(granted, f.Filter)
 		}
 	}
+	for _, f := range granted {
+		h.server.warnUnserved(cl, topic.Unshare(f), "subscribe")
+	}
 	h.server.publishSubscriptions(c, "subscribed", granted)
 }
 
@@ -195,11 +209,18 @@ func (h *hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 
 // OnPacketEncode adds AWS's CONNACK properties and clears DUP, which AWS
 // never sets.
-// AWS: mqtt.html "MQTT 5 CONNACK properties" (broker.md §1.10) and "The MQTT DUP flag is not supported".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 CONNACK properties and "The MQTT DUP flag is not supported".
 func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
 	switch pk.FixedHeader.Type {
 	case packets.Publish:
 		pk.FixedHeader.Dup = false
+	case packets.Puback:
+		// mochi answers a QoS 1 PUBLISH with 0x01, its SUBACK "granted QoS 1",
+		// which is no PUBACK code; AWS answers 0x00 Success.
+		// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes
+		if pk.ReasonCode < packets.ErrUnspecifiedError.Code {
+			pk.ReasonCode = packets.CodeSuccess.Code
+		}
 	case packets.Connack:
 		if pk.ProtocolVersion == 5 && pk.ReasonCode < packets.ErrUnspecifiedError.Code {
 			p := &pk.Properties
@@ -221,6 +242,7 @@ func (h *hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 // acknowledges them.
 // AWS: iot-basic-ingest.html ("bypasses the message broker").
 func (h *hook) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
+	clampExpiry(&pk)
 	if !strings.HasPrefix(pk.TopicName, "$") {
 		return pk, nil // the reserved table holds only $ topics; skip it on the common path
 	}
@@ -239,6 +261,30 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
 		r.handle(context.Background(), messageOf(pk))
+		return
+	}
+	h.server.warnUnserved(cl, pk.TopicName, "publish")
+}
+
+// warnUnserved logs a publish or subscription on a reserved topic of a
+// feature iotemu does not serve yet: AWS would answer, iotemu will not.
+func (s *Server) warnUnserved(cl *mqtt.Client, name, op string) {
+	if f := s.reserved.unservedFeature(name); f != "" {
+		client := "(http)"
+		if cl != nil && !cl.Net.Inline {
+			client = cl.ID
+		}
+		s.log.Warn("iotemu does not serve "+f+" topics yet; nothing will answer", "op", op, "topic", name, "client", client)
+	}
+}
+
+// clampExpiry lowers a Message Expiry Interval above AWS's 7 days to 7 days;
+// a message without one keeps none (mochi's MaximumMessageExpiryInterval is 0).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 (message expiry).
+func clampExpiry(pk *packets.Packet) {
+	if pk.Properties.MessageExpiryInterval > maxMessageExpiry {
+		pk.Properties.MessageExpiryInterval = maxMessageExpiry
+		pk.Expiry = pk.Created + maxMessageExpiry
 	}
 }
 

@@ -36,7 +36,7 @@ var passed = outcome{verdict: pass}
 func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 	v5 := cl.Properties.ProtocolVersion == 5
 	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
-	// send a PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported" (broker.md §1.2).
+	// send a PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-qos).
 	if pk.FixedHeader.Qos == 2 {
 		if v5 {
 			return outcome{verdict: refuse, code: packets.ErrQosNotSupported}
@@ -44,20 +44,23 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 		return outcome{verdict: drop}
 	}
 	// AWS: iot-core.html#message-broker-limits 128 KB; lifecycle CLIENT_ERROR
-	// "payload that exceeds the payload limit" (broker.md §1.8). The MQTT 5
+	// "payload that exceeds the payload limit" (https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html). The MQTT 5
 	// code is unconfirmed; 0x95 Packet too large is the specification's.
 	if len(pk.Payload) > s.cfg.Limits.PayloadBytes {
 		return outcome{verdict: refuse, code: packets.ErrPacketTooLarge}
 	}
 	name := pk.TopicName
-	if name == "" && pk.Properties.TopicAliasFlag {
-		name = cl.State.TopicAliases.Inbound.Set(pk.Properties.TopicAlias, "")
+	if v5 && pk.Properties.TopicAliasFlag {
+		var ok bool
+		if name, ok = s.aliasedTopic(cl, pk); !ok {
+			return outcome{verdict: refuse, code: packets.ErrTopicAliasInvalid}
+		}
 	}
 	if name == "" {
 		return passed // mochi refuses a PUBLISH without topic or alias itself
 	}
 	// Topic too long or too deep: unconfirmed on AWS (its SDKs check
-	// client-side, broker.md §1.12); the emulator ends the connection.
+	// client-side, docs/compatibility.md); the emulator ends the connection.
 	if err := topic.ValidateName(name, s.topicLimits()); err != nil {
 		return outcome{verdict: refuse, code: packets.ErrTopicNameInvalid}
 	}
@@ -73,6 +76,24 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 	return passed
 }
 
+// aliasedTopic resolves a PUBLISH's Topic Alias: an alias of 0, above the
+// CONNACK Topic Alias Maximum, or never defined on this connection (aliases
+// do not survive a reconnect) is a Topic Alias invalid error, which mochi
+// would answer by dropping the message silently.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes (DISCONNECT 0x94);
+// MQTT 5 [MQTT-3.3.2-7], [MQTT-3.3.2-8], [MQTT-3.3.2-9].
+func (s *Server) aliasedTopic(cl *mqtt.Client, pk packets.Packet) (string, bool) {
+	alias := pk.Properties.TopicAlias
+	if alias == 0 || alias > s.cfg.Limits.TopicAliasMaximum {
+		return "", false
+	}
+	if pk.TopicName != "" {
+		return pk.TopicName, true // defines (or redefines) the alias; mochi records it
+	}
+	name := cl.State.TopicAliases.Inbound.Set(alias, "")
+	return name, name != ""
+}
+
 // checkSubscribe applies AWS's rules to a SUBSCRIBE. Under
 // Compat.ReservedTopicAckV5 forbidden $ filters pass here and are refused
 // with SUBACK 0x87 by OnACLCheck.
@@ -85,7 +106,7 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 	}
 	// AWS: iot-core.html#message-broker-limits, 8 filters per SUBSCRIBE and 50
 	// subscriptions per connection ("the connection will be closed"); the
-	// MQTT 5 code is unconfirmed, 0x97 Quota exceeded (broker.md §1.12).
+	// MQTT 5 code is unconfirmed, 0x97 Quota exceeded (docs/compatibility.md).
 	if len(pk.Filters) > lim.FiltersPerSubscribe {
 		return outcome{verdict: refuse, code: packets.ErrQuotaExceeded}
 	}
@@ -121,7 +142,7 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 		}
 	}
 	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
-	// send a PUBACK or SUBACK." (broker.md §1.2; v5: Compat.GrantQoS1OnV5QoS2Subscribe).
+	// send a PUBACK or SUBACK." (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-qos; v5: Compat.GrantQoS1OnV5QoS2Subscribe).
 	if qos2 && (!v5 || !s.cfg.Compat.GrantQoS1OnV5QoS2Subscribe) {
 		return outcome{verdict: drop}
 	}

@@ -8,7 +8,7 @@ import (
 // reservedRoute is one family of AWS reserved topics: which operations a
 // client may perform on it, and which service, if any, handles what clients
 // publish there.
-// AWS: reserved-topics.html (broker.md §2): "Topics that begin with a dollar
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html: "Topics that begin with a dollar
 // sign ($) are reserved ... Unsupported publish or subscribe operations to
 // reserved topics can result in a terminated connection."
 type reservedRoute struct {
@@ -22,6 +22,11 @@ type reservedRoute struct {
 	// handle receives what a client (or the HTTP API) publishes there, after
 	// delivery to subscribers; nil for families no service handles.
 	handle func(ctx context.Context, m Message)
+	// feature names the AWS feature behind a family iotemu does not serve
+	// yet: while handle is nil, a publish or subscription there is logged at
+	// warn, as device code waiting for an answer would otherwise hang
+	// silently.
+	feature string
 }
 
 // reservedTable is the dispatch table of every $ topic the emulator knows.
@@ -34,7 +39,7 @@ func newRoute(family, pattern string, publish, subscribe bool) reservedRoute {
 	return reservedRoute{family: family, pattern: strings.Split(pattern, "/"), publish: publish, subscribe: subscribe}
 }
 
-// newReservedTable lists the families of broker.md §2.
+// newReservedTable lists the families of https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html.
 func newReservedTable() *reservedTable {
 	const (
 		pub, sub = true, true
@@ -62,22 +67,49 @@ func newReservedTable() *reservedTable {
 		newRoute("certificate events", "$aws/events/certificates/registered/+", no, sub),
 		newRoute("job events", "$aws/events/job/+/completed|canceled|deleted|cancellation_in_progress|deletion_in_progress", no, sub),
 		newRoute("job events", "$aws/events/jobExecution/+/succeeded|failed|rejected|canceled|timed_out|removed|deleted", no, sub),
-		newRoute("jobs", "$aws/things/+/jobs/get|start-next", pub, sub),
-		newRoute("jobs", "$aws/things/+/jobs/get|start-next/accepted|rejected", no, sub),
-		newRoute("jobs", "$aws/things/+/jobs/+/get|update", pub, sub),
-		newRoute("jobs", "$aws/things/+/jobs/+/get|update/accepted|rejected", no, sub),
-		newRoute("jobs", "$aws/things/+/jobs/notify|notify-next", no, sub),
-		newRoute("defender", "$aws/things/+/defender/metrics/json|cbor", pub, sub),
-		newRoute("defender", "$aws/things/+/defender/metrics/json|cbor/accepted|rejected", no, sub),
-		newRoute("fleet provisioning", "$aws/certificates/create|create-from-csr/json|cbor", pub, sub),
-		newRoute("fleet provisioning", "$aws/certificates/create|create-from-csr/json|cbor/accepted|rejected", no, sub),
-		newRoute("fleet provisioning", "$aws/provisioning-templates/+/provision/json|cbor", pub, sub),
-		newRoute("fleet provisioning", "$aws/provisioning-templates/+/provision/json|cbor/accepted|rejected", no, sub),
-		newRoute("secure tunneling", "$aws/things/+/tunnels/notify", no, sub),
-		newRoute("file delivery", "$aws/things/+/streams/+/get|describe/json|cbor", pub, sub),
-		newRoute("file delivery", "$aws/things/+/streams/+/data|description|rejected/json|cbor", no, sub),
+		unserved("AWS IoT Jobs", newRoute("jobs", "$aws/things/+/jobs/get|start-next", pub, sub)),
+		unserved("AWS IoT Jobs", newRoute("jobs", "$aws/things/+/jobs/get|start-next/accepted|rejected", no, sub)),
+		unserved("AWS IoT Jobs", newRoute("jobs", "$aws/things/+/jobs/+/get|update", pub, sub)),
+		unserved("AWS IoT Jobs", newRoute("jobs", "$aws/things/+/jobs/+/get|update/accepted|rejected", no, sub)),
+		unserved("AWS IoT Jobs", newRoute("jobs", "$aws/things/+/jobs/notify|notify-next", no, sub)),
+		unserved("AWS IoT Device Defender", newRoute("defender", "$aws/things/+/defender/metrics/json|cbor", pub, sub)),
+		unserved("AWS IoT Device Defender", newRoute("defender", "$aws/things/+/defender/metrics/json|cbor/accepted|rejected", no, sub)),
+		unserved("AWS IoT fleet provisioning", newRoute("fleet provisioning", "$aws/certificates/create|create-from-csr/json|cbor", pub, sub)),
+		unserved("AWS IoT fleet provisioning", newRoute("fleet provisioning", "$aws/certificates/create|create-from-csr/json|cbor/accepted|rejected", no, sub)),
+		unserved("AWS IoT fleet provisioning", newRoute("fleet provisioning", "$aws/provisioning-templates/+/provision/json|cbor", pub, sub)),
+		unserved("AWS IoT fleet provisioning", newRoute("fleet provisioning", "$aws/provisioning-templates/+/provision/json|cbor/accepted|rejected", no, sub)),
+		unserved("AWS IoT secure tunneling", newRoute("secure tunneling", "$aws/things/+/tunnels/notify", no, sub)),
+		unserved("AWS IoT MQTT-based file delivery", newRoute("file delivery", "$aws/things/+/streams/+/get|describe/json|cbor", pub, sub)),
+		unserved("AWS IoT MQTT-based file delivery", newRoute("file delivery", "$aws/things/+/streams/+/data|description|rejected/json|cbor", no, sub)),
 		newRoute("sitewise", "$aws/sitewise/asset-models/+/assets/+/properties/+", no, sub),
 	}}
+}
+
+// unserved marks a route of a feature iotemu does not serve yet.
+func unserved(feature string, r reservedRoute) reservedRoute {
+	r.feature = feature
+	return r
+}
+
+// unservedFeature returns the AWS feature a publish to topic (or a
+// subscription to a filter with + levels only) reaches that no service
+// answers, or "".
+func (t *reservedTable) unservedFeature(topic string) string {
+	if !strings.HasPrefix(topic, "$aws/") {
+		return ""
+	}
+	family, ok := t.lookup(topic)
+	if !ok || family.handle != nil {
+		return ""
+	}
+	// A family is served when any of its routes has a handler (a service
+	// answers on the request topics only).
+	for _, r := range t.routes {
+		if r.family == family.family && r.handle != nil {
+			return ""
+		}
+	}
+	return family.feature
 }
 
 // handle attaches a service's handler to the routes of a family that

@@ -2,9 +2,6 @@ package emulator
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/tls"
-	"encoding/hex"
 	"hash/maphash"
 	"log/slog"
 	"net"
@@ -43,12 +40,10 @@ type ruleDispatch struct {
 	started atomic.Bool
 }
 
-// queuedMessage is a message with what the worker completes from its
-// connection (the principal), off the publish path.
+// queuedMessage is a message for the rules, completed by the worker.
 type queuedMessage struct {
 	msg     rules.Message
-	viaMQTT bool     // published by an MQTT client: the message gets a trace ID
-	conn    net.Conn // the client's connection, when known
+	viaMQTT bool // published by an MQTT client: the message gets a trace ID
 }
 
 func newRuleDispatch(engine *rules.Engine, log *slog.Logger, now func() time.Time) *ruleDispatch {
@@ -92,7 +87,6 @@ func (d *ruleDispatch) work(q <-chan queuedMessage) {
 func (d *ruleDispatch) handle(qm queuedMessage) {
 	m := qm.msg
 	if qm.viaMQTT {
-		m.Principal = certificatePrincipal(qm.conn)
 		m.TraceID = awsrest.NewRequestID() // a random UUID, as AWS's MQTT trace IDs
 	}
 	if _, err := d.engine.Handle(d.ctx, m); err != nil {
@@ -133,7 +127,8 @@ func (s *Server) offerToRules(cl *mqtt.Client, pk packets.Packet) {
 	if cl != nil && !cl.Net.Inline {
 		qm.msg.ClientID = cl.ID
 		qm.msg.SourceIP = hostOf(cl.Net.Remote)
-		qm.viaMQTT, qm.conn = true, cl.Net.Conn
+		qm.msg.Principal = s.rulePrincipal(cl)
+		qm.viaMQTT = true
 	}
 	s.ruleQueue.offer(qm)
 }
@@ -160,22 +155,20 @@ func ruleMessageOf(pk packets.Packet) rules.Message {
 	return m
 }
 
-// certificatePrincipal is principal() of a client that presented a
-// certificate: its ID, the SHA-256 of the DER certificate in hex.
-// AWS: iot-sql-functions.html#iot-function-principal ("the certificate ID
-// for X.509 certificates"); the ID's form: API_Certificate.html (64 hex).
-// Clients without a certificate have no principal here (Undefined).
-func certificatePrincipal(c net.Conn) string {
-	tc, ok := c.(*tls.Conn)
-	if !ok {
+// rulePrincipal is principal() of a client's message: the
+// principalIdentifier of its presence events (certificate ID, SigV4
+// principal, custom authorizer's principalId); an anonymous client of the
+// permissive mode has none (Undefined).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-function-principal
+func (s *Server) rulePrincipal(cl *mqtt.Client) string {
+	if c := s.conns.get(cl); c != nil {
+		if c.identified {
+			return c.principal
+		}
 		return ""
 	}
-	certs := tc.ConnectionState().PeerCertificates
-	if len(certs) == 0 {
-		return ""
-	}
-	sum := sha256.Sum256(certs[0].Raw)
-	return hex.EncodeToString(sum[:])
+	p, _ := identityPrincipal(cl) // not registered yet or any more: ask the connection itself
+	return p
 }
 
 // hostOf returns the host of a host:port address.

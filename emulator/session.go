@@ -23,7 +23,7 @@ func (s *Server) readConnect(cl *mqtt.Client, pk packets.Packet) error {
 		return nil
 	}
 	// AWS: observed, a v3 Will QoS 2 gets the connection closed without a
-	// CONNACK (broker.md §1.2, [I-bertmelis/espMqttClient#116]).
+	// CONNACK (docs/compatibility.md "QoS 2").
 	if pk.Connect.WillFlag && pk.Connect.WillQos == 2 {
 		return packets.ErrRejectPacket
 	}
@@ -44,7 +44,7 @@ func (s *Server) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 	v5 := cl.Properties.ProtocolVersion == 5
 	id := pk.Connect.ClientIdentifier
 	// AWS: iot-core.html#message-broker-limits "Client ID size 128 bytes";
-	// "$ is reserved for AWS IoT generated client IDs" (broker.md §1.3).
+	// "$ is reserved for AWS IoT generated client IDs" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html).
 	if len(id) > s.cfg.Limits.ClientIDBytes || (strings.HasPrefix(id, "$") && !s.cfg.Compat.AllowDollarClientID) {
 		_ = s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil) // closed next anyway
 		return packets.ErrClientIdentifierNotValid
@@ -59,7 +59,7 @@ func (s *Server) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 			return err
 		}
 	}
-	// AWS: keep-alive clamped to [30, 1200] s, 0 → 1200 (broker.md §1.3). An
+	// AWS: keep-alive clamped to [30, 1200] s, 0 → 1200 (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-keep-alive). An
 	// MQTT 5 client is told the value in CONNACK Server Keep Alive.
 	if ka := s.cfg.Limits.keepAlive(pk.Connect.Keepalive); ka != pk.Connect.Keepalive {
 		cl.State.Keepalive = ka
@@ -103,19 +103,29 @@ func (s *Server) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 	return code
 }
 
-// principalOf returns the principalIdentifier of a connection: in strict
-// mode its identity's principal; else for mTLS the certificate ID, else
-// Compat.AnonymousPrincipal.
+// principalOf returns the principalIdentifier of a connection: its
+// identity's principal, else Compat.AnonymousPrincipal.
 func (s *Server) principalOf(cl *mqtt.Client) string {
+	if p, ok := identityPrincipal(cl); ok {
+		return p
+	}
+	return s.cfg.Compat.AnonymousPrincipal
+}
+
+// identityPrincipal returns the principal of a connection's identity: in
+// strict mode the identity's principal (certificate ID, SigV4 principal,
+// custom authorizer's principalId); else for mTLS the certificate ID. An
+// anonymous connection has none.
+func identityPrincipal(cl *mqtt.Client) (string, bool) {
 	if ca := connAuthOf(cl); ca != nil {
-		return ca.Identity().Principal
+		return ca.Identity().Principal, true
 	}
 	if bc, ok := cl.Net.Conn.(*brokerConn); ok {
 		if cert := bc.peerCertificate(); cert != nil {
-			return awsid.CertificateID(cert.Raw)
+			return awsid.CertificateID(cert.Raw), true
 		}
 	}
-	return s.cfg.Compat.AnonymousPrincipal
+	return "", false
 }
 
 // onSessionEstablish registers the new connection. If it takes over a
@@ -138,8 +148,12 @@ func (s *Server) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 		expiry = 0
 	}
 	ip, port := splitHostPort(cl.Net.Conn.RemoteAddr())
+	principal, identified := identityPrincipal(cl)
+	if !identified {
+		principal = s.cfg.Compat.AnonymousPrincipal
+	}
 	c := &conn{
-		cl: cl, id: cl.ID, principal: s.principalOf(cl), ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
+		cl: cl, id: cl.ID, principal: principal, identified: identified, ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
 		connectedAt: time.Now(), keepAlive: cl.State.Keepalive, clean: expiry == 0, expiry: expiry,
 		events: wantsEvents(cl.ID), ended: make(chan struct{}),
 	}
@@ -181,7 +195,7 @@ func (s *Server) onDisconnect(cl *mqtt.Client, err error, expire bool) {
 
 // disconnectReason names why a connection ended, from what the emulator
 // decided (takeover, refusal, API) or else from how mochi ended it.
-// AWS: life-cycle-events.html disconnectReason table (broker.md §3.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect (disconnectReason table).
 func disconnectReason(c *conn, err, cause error) string {
 	if r := c.reason.Load(); r != nil {
 		return *r

@@ -12,7 +12,7 @@ import (
 // upgrader accepts MQTT over WebSocket. AWS's examples send the "mqtt"
 // subprotocol and the v1 JavaScript device SDK sends "mqttv3.1"; the one the
 // client offers is echoed. Any origin may connect, as browsers do on AWS.
-// AWS: protocols.html#mqtt-ws; broker.md §5.4.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws
 var upgrader = websocket.Upgrader{
 	Subprotocols:    []string{"mqtt", "mqttv3.1"},
 	CheckOrigin:     func(*http.Request) bool { return true },
@@ -47,7 +47,14 @@ func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ws, err := upgrader.Upgrade(w, r, nil)
+	// AWS IoT Device SDK for Python v1: a 128-byte key and lowercase
+	// headers expected (internal/mqttws/handshake.go).
+	lw, err := mqttws.Lenient(w, r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	ws, err := upgrader.Upgrade(lw, r, nil)
 	if err != nil {
 		return // Upgrade has already answered the client with the reason
 	}

@@ -28,6 +28,8 @@ const (
 	defaultHTTPAddr    = "127.0.0.1:8080"
 	defaultHTTPSAddr   = "127.0.0.1:8443"
 	defaultAPIGWAddr   = "127.0.0.1:3001" // serverless-offline's websocketPort
+	// AWS's port 443 (HTTPS, WSS, MQTT by ALPN), on an unprivileged port.
+	defaultHTTPSALPNAddr = "127.0.0.1:4443"
 )
 
 // errHelp reports that -h was given and usage was printed.
@@ -57,6 +59,8 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fs.StringVar(&c.MQTTTLS.Addr, "mqtt-tls-addr", env("MQTT_TLS_ADDR", defaultMQTTTLSAddr), "MQTT over TLS address, or \"off\" (IOTEMU_MQTT_TLS_ADDR)")
 	fs.StringVar(&c.HTTP.Addr, "http-addr", env("HTTP_ADDR", defaultHTTPAddr), "HTTP address (iot-data, /mqtt WebSocket, /health), or \"off\" (IOTEMU_HTTP_ADDR)")
 	fs.StringVar(&c.HTTPS.Addr, "https-addr", env("HTTPS_ADDR", defaultHTTPSAddr), "HTTPS address, or \"off\" (IOTEMU_HTTPS_ADDR)")
+	fs.StringVar(&c.HTTPSALPN.Addr, "https-alpn-addr", env("HTTPS_ALPN_ADDR", defaultHTTPSALPNAddr),
+		"AWS's port 443: HTTPS and wss:// without a client-certificate request (browsers), MQTT with mTLS for ALPN x-amzn-mqtt-ca, or \"off\" (IOTEMU_HTTPS_ALPN_ADDR)")
 	fs.StringVar(&c.APIGateway.Addr, "apigw-addr", env("APIGW_ADDR", defaultAPIGWAddr), "API Gateway WebSocket APIs and @connections address, or \"off\" (IOTEMU_APIGW_ADDR)")
 	fs.StringVar(&c.Region, "region", env("REGION", "us-east-1"), "AWS region in ARNs (IOTEMU_REGION)")
 	fs.StringVar(&c.AccountID, "account-id", env("ACCOUNT_ID", "123456789012"), "AWS account ID in ARNs (IOTEMU_ACCOUNT_ID)")
@@ -100,7 +104,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	if *hosts != "" {
 		c.TLS.Hosts = strings.Split(*hosts, ",")
 	}
-	for _, l := range []*emulator.ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.APIGateway} {
+	for _, l := range []*emulator.ListenerConfig{&c.MQTT, &c.MQTTTLS, &c.HTTP, &c.HTTPS, &c.HTTPSALPN, &c.APIGateway} {
 		if l.Addr == "off" {
 			l.Addr, l.Disabled = "", true
 		}

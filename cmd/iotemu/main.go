@@ -135,6 +135,8 @@ func printEndpoints(w io.Writer, e emulator.Endpoints) {
 		{"MQTT over WebSocket (TLS)", e.WebSocketTLS},
 		{"HTTP (iot-data --endpoint-url)", e.HTTP},
 		{"HTTPS", e.HTTPS},
+		{"HTTPS and wss:// (port 443)", e.HTTPSALPN},
+		{"MQTT, ALPN x-amzn-mqtt-ca", e.MQTTALPN},
 		{"API Gateway WebSocket", e.APIGateway},
 	} {
 		if l.url != "" {

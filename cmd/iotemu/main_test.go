@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,12 +26,36 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// startBinary runs the binary on free ports and returns the endpoints it
-// printed, by name.
+// addrFlags returns every listener flag of the binary (the flags named
+// -…-addr) with its default address, read from the usage text, so that a
+// listener added later is covered without editing the tests.
+func addrFlags(t *testing.T) map[string]string {
+	t.Helper()
+	var usage bytes.Buffer
+	if _, err := loadOptions([]string{"-h"}, func(string) string { return "" }, &usage); err != errHelp {
+		t.Fatalf("-h: %v", err)
+	}
+	flags := map[string]string{}
+	re := regexp.MustCompile(`(?m)^\s+-(\S+-addr) string\n(?:.*\n)*?.*\(default "([^"]+)"\)`)
+	for _, m := range re.FindAllStringSubmatch(usage.String(), -1) {
+		flags[m[1]] = m[2]
+	}
+	if len(flags) < 5 {
+		t.Fatalf("found listener flags %v in the usage text, want every -…-addr flag", flags)
+	}
+	return flags
+}
+
+// startBinary runs the binary with every listener on a free port (never a
+// default one: tests must pass while an emulator runs with its defaults)
+// and returns the endpoints it printed, by name.
 func startBinary(t *testing.T, bin string) (*exec.Cmd, map[string]string) {
 	t.Helper()
-	cmd := exec.Command(bin, "-mqtt-addr", "127.0.0.1:0", "-mqtt-tls-addr", "127.0.0.1:0",
-		"-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	var args []string
+	for name := range addrFlags(t) {
+		args = append(args, "-"+name, "127.0.0.1:0")
+	}
+	cmd := exec.Command(bin, args...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -105,6 +130,31 @@ func TestBinaryMosquittoAndShutdown(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("still running 5s after SIGTERM")
 	}
+}
+
+// TestNoDefaultPortsInTests holds every default listener address of the
+// binary, as an emulator started with `go run ./cmd/iotemu` does, and
+// starts the binary the way the other tests do: it must still start (no
+// test binds a default port; the library and testkit default to port 0).
+func TestNoDefaultPortsInTests(t *testing.T) {
+	for name, addr := range addrFlags(t) {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			t.Logf("-%s default %s already held (%v): fine, that is the case under test", name, addr, err)
+			continue
+		}
+		t.Cleanup(func() { _ = ln.Close() })
+	}
+	cmd, eps := startBinary(t, buildBinary(t))
+	defaults := addrFlags(t)
+	for name, url := range eps {
+		for flagName, addr := range defaults {
+			if _, port, _ := strings.Cut(addr, ":"); strings.HasSuffix(url, ":"+port) || strings.Contains(url, ":"+port+"/") {
+				t.Errorf("endpoint %s %s uses the default port of -%s", name, url, flagName)
+			}
+		}
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
 }
 
 func TestVersion(t *testing.T) {

@@ -7,26 +7,30 @@ import (
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
+
+	"github.com/iotemu/iotemu/internal/mqttapi"
 )
 
 // newBroker builds the mochi server with AWS's capabilities and the
 // emulator's hook.
-func newBroker(s *Server) (*mqtt.Server, error) {
+func newBroker(s *Broker) (*mqtt.Server, error) {
 	caps := mqtt.NewDefaultServerCapabilities()
 	lim := s.cfg.Limits
 	// AWS: mqtt.html "MQTT differences from specification" — QoS 2 is not supported.
 	caps.MaximumQos = 1
-	// AWS: mqtt.html CONNACK properties (broker.md §1.10): Subscription
-	// Identifier Available 0, Topic Alias Maximum 8; Receive Maximum from the
-	// 100 unacknowledged QoS 1 quota (unconfirmed as a CONNACK value).
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5
+	// (CONNACK properties): Subscription Identifier Available 0, Topic Alias
+	// Maximum 8; Receive Maximum from the 100 unacknowledged QoS 1 quota
+	// (unconfirmed as a CONNACK value).
 	caps.SubIDAvailable = 0
 	caps.TopicAliasMaximum = lim.TopicAliasMaximum
 	caps.ReceiveMaximum = lim.ReceiveMaximum
 	// AWS: persistent sessions expire after the account's setting (1 h by
 	// default); a larger MQTT 5 Session Expiry Interval is lowered in CONNACK.
 	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
-	// AWS: mqtt.html#mqtt5 message expiry at most 7 days (broker.md §1.9).
-	caps.MaximumMessageExpiryInterval = maxMessageExpiry
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5
+	// message expiry at most 7 days.
+	caps.MaximumMessageExpiryInterval = mqttapi.MaxMessageExpiry
 	// Packets far over the payload limit are refused while being read; those
 	// just over it reach the hook, which answers as AWS does.
 	caps.MaximumPacketSize = uint32(lim.PayloadBytes + lim.TopicBytes + 64*1024)

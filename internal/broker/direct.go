@@ -1,17 +1,14 @@
 package broker
 
 import (
-	"errors"
-	"net/http"
-	"strconv"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
 
-	"github.com/iotemu/iotemu/internal/awsrest"
-	"github.com/iotemu/iotemu/internal/topic"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 )
 
 // directMessages tracks the SendDirectMessage calls waiting for a PUBACK.
@@ -67,14 +64,12 @@ func (d *directMessages) acked(cl *mqtt.Client, id uint16) {
 	}
 }
 
-var errNoPuback = errors.New("no PUBACK within the timeout")
-
 // sendDirect writes m to one connected client, which need not subscribe.
 // With confirm it goes at QoS 1 and sendDirect waits for the PUBACK.
-// AWS: iot-data service-2.json SendDirectMessageRequest (broker.md §4.2 notes).
-func (s *Server) sendDirect(c *conn, m Message, confirm bool, timeout time.Duration) error {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_SendDirectMessage.html#API_iotdata_SendDirectMessage_RequestSyntax
+func (s *Broker) sendDirect(c *conn, m Message, confirm bool, timeout time.Duration) error {
 	cl := c.cl
-	pk := m.packet()
+	pk := packetOf(m)
 	pk.FixedHeader.Qos, pk.PacketID, pk.Created = 0, 0, time.Now().Unix()
 	if m.MessageExpiry > 0 {
 		pk.Expiry = pk.Created + int64(m.MessageExpiry/time.Second)
@@ -105,67 +100,17 @@ func (s *Server) sendDirect(c *conn, m Message, confirm bool, timeout time.Durat
 		if cl.State.Inflight.Delete(pk.PacketID) {
 			cl.State.Inflight.IncreaseSendQuota()
 		}
-		return errNoPuback
+		return mqttapi.ErrNoPuback
 	}
 }
 
-// handleSendDirectMessage serves SendDirectMessage:
-// POST /connections/{clientId}/messages?topic=...
-func (s *Server) handleSendDirectMessage(w http.ResponseWriter, r *http.Request) {
-	id, apiErr := clientIDParam(r)
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
-	m, confirm, timeout, apiErr := s.parseDirect(r)
-	if apiErr != nil {
-		writeError(w, apiErr)
-		return
-	}
+// SendDirect writes m to the connected client id (SendDirectMessage): an
+// error wrapping mqttapi.ErrNotConnected if it is not connected,
+// mqttapi.ErrNoPuback if confirm is set and no PUBACK came within timeout.
+func (s *Broker) SendDirect(id string, m Message, confirm bool, timeout time.Duration) error {
 	c, ok := s.conns.connected(id)
 	if !ok {
-		writeError(w, awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound, "Client %s is not connected", id))
-		return
+		return fmt.Errorf("send to %s: %w", id, mqttapi.ErrNotConnected)
 	}
-	if err := s.sendDirect(c, m, confirm, timeout); err != nil {
-		if errors.Is(err, errNoPuback) {
-			// AWS: GatewayTimeoutException "The delivery confirmation was not
-			// received from the client within the specified timeout period".
-			writeError(w, awsrest.Errorf(http.StatusGatewayTimeout, awsrest.GatewayTimeout,
-				"The delivery confirmation was not received from the client within the specified timeout period"))
-			return
-		}
-		writeError(w, awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound, "Client %s is not connected", id))
-		return
-	}
-	awsrest.WriteJSON(w, requestID(w), struct {
-		Message string `json:"message"`
-		TraceID string `json:"traceId"`
-	}{"OK", requestID(w)})
-}
-
-// parseDirect reads SendDirectMessage's query, headers and body; timeout
-// is 1–15 s, default 5.
-func (s *Server) parseDirect(r *http.Request) (m Message, confirm bool, timeout time.Duration, apiErr *awsrest.Error) {
-	q := r.URL.Query()
-	m = Message{Topic: q.Get("topic"), ContentType: q.Get("contentType"), ResponseTopic: q.Get("responseTopic")}
-	if err := topic.ValidateName(m.Topic, s.topicLimits()); err != nil {
-		return m, false, 0, invalid("Invalid topic: %v", err)
-	}
-	if confirm, apiErr = optionalBool(r, "confirmation"); apiErr != nil {
-		return m, false, 0, apiErr
-	}
-	timeout = 5 * time.Second
-	if v := q.Get("timeout"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 15 {
-			return m, false, 0, invalid("Invalid timeout: %q, expected 1 to 15", v)
-		}
-		timeout = time.Duration(n) * time.Second
-	}
-	if apiErr = parseMQTT5Headers(r.Header, &m); apiErr != nil {
-		return m, false, 0, apiErr
-	}
-	m.Payload, apiErr = readPayload(r, s.cfg.Limits.PayloadBytes)
-	return m, confirm, timeout, apiErr
+	return s.sendDirect(c, m, confirm, timeout)
 }

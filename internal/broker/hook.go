@@ -2,7 +2,6 @@ package broker
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -18,7 +17,7 @@ import (
 // for packet checks, session.go for connections, lifecycle.go for events).
 type hook struct {
 	mqtt.HookBase
-	server *Server
+	server *Broker
 }
 
 func (h *hook) ID() string { return "iotemu" }
@@ -137,7 +136,8 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 // messages away from wildcard filters: mochi skips retained delivery for a
 // subscription whose Retain Handling is 2.
 // AWS: mqtt.html "Subscription to topic filters that contain a wildcard
-// character can't receive retained messages" (broker.md §1.5).
+// character can't receive retained messages":
+// https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-retain
 func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if cl.Net.Inline {
 		return pk
@@ -195,7 +195,8 @@ func (h *hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 
 // OnPacketEncode adds AWS's CONNACK properties and clears DUP, which AWS
 // never sets.
-// AWS: mqtt.html "MQTT 5 CONNACK properties" (broker.md §1.10) and "The MQTT DUP flag is not supported".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5
+// (CONNACK properties) and #mqtt-differences ("The MQTT DUP flag is not supported").
 func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
 	switch pk.FixedHeader.Type {
 	case packets.Publish:
@@ -238,7 +239,7 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 		return
 	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
-		r.handle(context.Background(), messageOf(pk))
+		r.handle(h.server.ctx, messageOf(pk))
 	}
 }
 

@@ -33,7 +33,7 @@ var passed = outcome{verdict: pass}
 
 // checkPublish applies AWS's rules to a client's PUBLISH, in the order a
 // client is most likely to hit them.
-func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
+func (s *Broker) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 	v5 := cl.Properties.ProtocolVersion == 5
 	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
 	// send a PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported" (broker.md §1.2).
@@ -76,7 +76,7 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 // checkSubscribe applies AWS's rules to a SUBSCRIBE. Under
 // Compat.ReservedTopicAckV5 forbidden $ filters pass here and are refused
 // with SUBACK 0x87 by OnACLCheck.
-func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
+func (s *Broker) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 	v5 := cl.Properties.ProtocolVersion == 5
 	lim := s.cfg.Limits
 	// AWS: mqtt.html, CONNACK Subscription Identifier Available 0; use → DISCONNECT 0xA1.
@@ -113,7 +113,7 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 	// Strict mode, MQTT 3.1.1 (or Auth.Compat.DisconnectOnDeniedV5): a
 	// denied filter ends the connection; MQTT 5 gets SUBACK 0x87 for it
 	// (hook.OnSubscribe).
-	if s.auth != nil && (!v5 || s.cfg.Auth.Compat.DisconnectOnDeniedV5) {
+	if s.auth != nil && (!v5 || s.cfg.Compat.DisconnectOnDeniedV5) {
 		for _, f := range pk.Filters {
 			if s.auth.subscribeDenied(cl, f.Filter) {
 				return outcome{verdict: deny}
@@ -130,7 +130,7 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 
 // maySubscribe reports whether a client may subscribe to a filter: only
 // the $ filters of the reserved table's subscribable families.
-func (s *Server) maySubscribe(filter string) bool {
+func (s *Broker) maySubscribe(filter string) bool {
 	inner := topic.Unshare(filter)
 	return !strings.HasPrefix(inner, "$") || s.reserved.maySubscribe(inner)
 }

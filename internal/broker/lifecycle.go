@@ -75,7 +75,7 @@ func wantsEvents(clientID string) bool { return !strings.ContainsAny(clientID, "
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
-func (s *Server) publishConnected(c *conn) {
+func (s *Broker) publishConnected(c *conn) {
 	if !c.events {
 		return
 	}
@@ -85,7 +85,7 @@ func (s *Server) publishConnected(c *conn) {
 	})
 }
 
-func (s *Server) publishDisconnected(c *conn, reason string, at time.Time) {
+func (s *Broker) publishDisconnected(c *conn, reason string, at time.Time) {
 	if !c.events {
 		return
 	}
@@ -99,7 +99,7 @@ func (s *Server) publishDisconnected(c *conn, reason string, at time.Time) {
 // publishSubscriptions publishes one event per SUBSCRIBE or UNSUBSCRIBE
 // packet, listing its filters (whether AWS splits them is unconfirmed,
 // broker.md §3.4).
-func (s *Server) publishSubscriptions(c *conn, eventType string, filters []string) {
+func (s *Broker) publishSubscriptions(c *conn, eventType string, filters []string) {
 	if !c.events || len(filters) == 0 {
 		return
 	}
@@ -109,7 +109,7 @@ func (s *Server) publishSubscriptions(c *conn, eventType string, filters []strin
 	})
 }
 
-func (s *Server) publishConnectFailed(clientID, principal, ip string) {
+func (s *Broker) publishConnectFailed(clientID, principal, ip string) {
 	if !wantsEvents(clientID) {
 		return
 	}
@@ -124,13 +124,13 @@ func (s *Server) publishConnectFailed(clientID, principal, ip string) {
 // that subscribers and the rules engine see it like any message. Events go
 // at QoS 1 (AWS's QoS is unconfirmed, broker.md §3) and skip the topic
 // limits: a client ID may hold slashes.
-func (s *Server) publishEvent(topic string, v any) {
+func (s *Broker) publishEvent(topic string, v any) {
 	payload, err := json.Marshal(v)
 	if err != nil {
 		s.log.Error("encode lifecycle event", "topic", topic, "error", err)
 		return
 	}
-	if err := s.broker.InjectPacket(s.inline, Message{Topic: topic, Payload: payload, QoS: 1}.packet()); err != nil {
+	if err := s.broker.InjectPacket(s.inline, packetOf(Message{Topic: topic, Payload: payload, QoS: 1})); err != nil {
 		s.log.Debug("publish lifecycle event", "topic", topic, "error", err)
 	}
 }

@@ -153,3 +153,7 @@ func alternative(p, l string) bool {
 	}
 	return false
 }
+
+// MayPublish reports whether a client may publish to a $ topic: the
+// reserved table's answer, which the iot-data Publish applies too.
+func (s *Broker) MayPublish(topic string) bool { return s.reserved.mayPublish(topic) }

@@ -11,37 +11,34 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // handlePublish serves iot-data Publish: POST /topics/{topic}.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html;
-// botocore iot-data service-2.json PublishRequest (broker.md §4.2, §4.5).
-func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+func (s *Service) handlePublish(w http.ResponseWriter, r *http.Request) {
 	m, apiErr := s.parsePublish(r)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	if err := s.Publish(r.Context(), m); err != nil {
+	if err := s.cfg.Publisher.Publish(r.Context(), m); err != nil {
 		writeError(w, awsrest.Errorf(http.StatusInternalServerError, awsrest.InternalFailure, "%v", err))
 		return
 	}
-	// AWS: observed success body {"message":"OK","traceId":<request ID>} (broker.md §4.5).
+	// AWS: observed success body {"message":"OK","traceId":<request ID>}, as in
+	// https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-tutorial.html#custom-auth-tutorial
 	awsrest.WriteJSON(w, requestID(w), struct {
 		Message string `json:"message"`
 		TraceID string `json:"traceId"`
 	}{"OK", requestID(w)})
 }
 
-func invalid(format string, args ...any) *awsrest.Error {
-	return awsrest.Errorf(http.StatusBadRequest, awsrest.InvalidRequest, format, args...)
-}
-
 // parsePublish turns the request into a Message, or the error AWS answers.
-func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
+func (s *Service) parsePublish(r *http.Request) (mqttapi.Message, *awsrest.Error) {
 	q := r.URL.Query()
-	m := Message{Topic: r.PathValue("topic"), ContentType: q.Get("contentType"), ResponseTopic: q.Get("responseTopic")}
+	m := mqttapi.Message{Topic: r.PathValue("topic"), ContentType: q.Get("contentType"), ResponseTopic: q.Get("responseTopic")}
 	if err := topic.ValidateName(m.Topic, s.topicLimits()); err != nil {
 		return m, invalid("Invalid topic name: %v", err)
 	}
@@ -55,7 +52,7 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 	// AWS: reserved-topics.html — only the $ topics AWS defines may be
 	// published to, never with RETAIN (mqtt.html). AWS's HTTP answer is
 	// unconfirmed; 403 is what it sends for a publish it does not allow.
-	if strings.HasPrefix(m.Topic, "$") && (m.Retain || !s.reserved.mayPublish(m.Topic)) {
+	if strings.HasPrefix(m.Topic, "$") && (m.Retain || !s.cfg.Publisher.MayPublish(m.Topic)) {
 		return m, awsrest.Errorf(http.StatusForbidden, awsrest.Forbidden, "Forbidden")
 	}
 	// AWS: service-2.json Qos shape (min 0, max 1), default 0.
@@ -77,22 +74,18 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 		if err != nil || secs < 0 {
 			return m, invalid("Invalid messageExpiry: %q", v)
 		}
-		m.MessageExpiry = time.Duration(min(secs, maxMessageExpiry)) * time.Second
+		m.MessageExpiry = time.Duration(min(secs, mqttapi.MaxMessageExpiry)) * time.Second
 	}
 	if apiErr := parseMQTT5Headers(r.Header, &m); apiErr != nil {
 		return m, apiErr
 	}
-	payload, apiErr := readPayload(r, s.cfg.Limits.PayloadBytes)
+	payload, apiErr := readPayload(r, s.cfg.PayloadBytes)
 	if apiErr != nil {
 		return m, apiErr
 	}
 	m.Payload = payload
 	return m, nil
 }
-
-// maxMessageExpiry is AWS's cap on the MQTT 5 message expiry interval.
-// AWS: mqtt.html#mqtt5 "Message Expiry" — 7 days (broker.md §1.9).
-const maxMessageExpiry = 604800
 
 // parseBool accepts true/false in any case; AWS's docs show TRUE.
 func parseBool(v string) (bool, error) {
@@ -121,9 +114,9 @@ func readPayload(r *http.Request, limit int) ([]byte, *awsrest.Error) {
 }
 
 // parseMQTT5Headers reads the x-amz-mqtt5-* headers of Publish.
-// AWS: service-2.json PublishRequest userProperties, payloadFormatIndicator,
-// correlationData (broker.md §4.2 notes).
-func parseMQTT5Headers(h http.Header, m *Message) *awsrest.Error {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+// (userProperties, payloadFormatIndicator, correlationData).
+func parseMQTT5Headers(h http.Header, m *mqttapi.Message) *awsrest.Error {
 	if v := h.Get("x-amz-mqtt5-user-properties"); v != "" {
 		props, err := parseUserProperties(v)
 		if err != nil {
@@ -150,7 +143,7 @@ func parseMQTT5Headers(h http.Header, m *Message) *awsrest.Error {
 
 // parseUserProperties decodes base64 of a JSON array of objects such as
 // [{"deviceName":"alpha"},{"deviceCnt":"45"}], keeping key order.
-func parseUserProperties(v string) ([]UserProperty, error) {
+func parseUserProperties(v string) ([]mqttapi.UserProperty, error) {
 	raw, err := base64.StdEncoding.DecodeString(v)
 	if err != nil {
 		return nil, errors.New("not base64")
@@ -159,7 +152,7 @@ func parseUserProperties(v string) ([]UserProperty, error) {
 	if err := json.Unmarshal(raw, &objects); err != nil {
 		return nil, errors.New("not a JSON array of objects")
 	}
-	var props []UserProperty
+	var props []mqttapi.UserProperty
 	for _, o := range objects {
 		kvs, err := orderedStringObject(o)
 		if err != nil {
@@ -171,12 +164,12 @@ func parseUserProperties(v string) ([]UserProperty, error) {
 }
 
 // orderedStringObject decodes a JSON object of string values in key order.
-func orderedStringObject(raw json.RawMessage) ([]UserProperty, error) {
+func orderedStringObject(raw json.RawMessage) ([]mqttapi.UserProperty, error) {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, errors.New("not a JSON array of objects")
 	}
-	var props []UserProperty
+	var props []mqttapi.UserProperty
 	for dec.More() {
 		k, err := dec.Token()
 		if err != nil {
@@ -186,7 +179,7 @@ func orderedStringObject(raw json.RawMessage) ([]UserProperty, error) {
 		if err := dec.Decode(&val); err != nil {
 			return nil, errors.New("property values must be strings")
 		}
-		props = append(props, UserProperty{Key: k.(string), Value: val})
+		props = append(props, mqttapi.UserProperty{Key: k.(string), Value: val})
 	}
 	return props, nil
 }

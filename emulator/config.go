@@ -119,24 +119,25 @@ type Compat struct {
 	// GrantQoS1OnV5QoS2Subscribe answers an MQTT 5 SUBSCRIBE asking for
 	// QoS 2 with a SUBACK granting QoS 1. By default no SUBACK is sent, as
 	// AWS's list of differences from the specification says; AWS's SUBACK
-	// table suggests the grant instead (broker.md §1.2 CONFLICT).
+	// table suggests the grant instead (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences and #mqtt5 disagree).
 	GrantQoS1OnV5QoS2Subscribe bool
 
 	// ReservedTopicAckV5 answers an MQTT 5 client's forbidden publish or
 	// subscribe on a $ topic with PUBACK/SUBACK 0x87 and keeps the
 	// connection. By default the connection ends with DISCONNECT 0x90
 	// (publish) or 0x8F (subscribe) and a CLIENT_ERROR lifecycle event,
-	// as observed on AWS (broker.md §1.12; the v5 code is unconfirmed).
+	// as observed on AWS (the v5 code is unconfirmed, docs/compatibility.md).
 	ReservedTopicAckV5 bool
 
 	// AllowDollarClientID admits client IDs starting with $, which AWS
 	// reserves for its own generated IDs; by default they are refused with
-	// CONNACK "identifier rejected" (broker.md §1.3, unconfirmed).
+	// CONNACK "identifier rejected" (unconfirmed, docs/compatibility.md).
 	AllowDollarClientID bool
 
 	// AnonymousPrincipal is the principalIdentifier of lifecycle events for
 	// a connection without a client certificate; default: the account ID.
-	// (AWS uses the certificate ID, or an IAM form for SigV4, broker.md §3.1.)
+	// (AWS uses the certificate ID, or an IAM form for SigV4:
+	// https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect.)
 	AnonymousPrincipal string
 
 	// RuleNotFoundAsResourceNotFound answers GetTopicRule, ReplaceTopicRule,

@@ -100,7 +100,7 @@ func (c *conn) refreshFilters(extra ...string) {
 // mayReceive applies AWS's # rule to a delivery: mochi matches "a/#"
 // against "a", AWS does not, so a topic that reached this client only
 // through such a filter is refused.
-// AWS: mqtt.html "MQTT differences from specification" (broker.md §1.7).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences
 func (c *conn) mayReceive(name string) bool {
 	hash := c.hashFilters.Load()
 	if hash == nil {

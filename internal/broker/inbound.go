@@ -35,17 +35,19 @@ var passed = outcome{verdict: pass}
 // client is most likely to hit them.
 func (s *Broker) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 	v5 := cl.Properties.ProtocolVersion == 5
-	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
-	// send a PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported" (broker.md §1.2).
+	// AWS: "When QoS level 2 is requested, the message broker doesn't send a
+	// PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported".
+	// https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences
 	if pk.FixedHeader.Qos == 2 {
 		if v5 {
 			return outcome{verdict: refuse, code: packets.ErrQosNotSupported}
 		}
 		return outcome{verdict: drop}
 	}
-	// AWS: iot-core.html#message-broker-limits 128 KB; lifecycle CLIENT_ERROR
-	// "payload that exceeds the payload limit" (broker.md §1.8). The MQTT 5
-	// code is unconfirmed; 0x95 Packet too large is the specification's.
+	// AWS: 128 KB, https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits;
+	// disconnectReason CLIENT_ERROR "payload that exceeds the payload limit",
+	// https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect. The MQTT 5 code is unconfirmed; 0x95 Packet
+	// too large is the specification's.
 	if len(pk.Payload) > s.cfg.Limits.PayloadBytes {
 		return outcome{verdict: refuse, code: packets.ErrPacketTooLarge}
 	}
@@ -57,7 +59,7 @@ func (s *Broker) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 		return passed // mochi refuses a PUBLISH without topic or alias itself
 	}
 	// Topic too long or too deep: unconfirmed on AWS (its SDKs check
-	// client-side, broker.md §1.12); the emulator ends the connection.
+	// client-side, docs/compatibility.md); the emulator ends the connection.
 	if err := topic.ValidateName(name, s.topicLimits()); err != nil {
 		return outcome{verdict: refuse, code: packets.ErrTopicNameInvalid}
 	}
@@ -83,9 +85,9 @@ func (s *Broker) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 	if v5 && len(pk.Properties.SubscriptionIdentifier) > 0 {
 		return outcome{verdict: refuse, code: packets.ErrSubscriptionIdentifiersNotSupported}
 	}
-	// AWS: iot-core.html#message-broker-limits, 8 filters per SUBSCRIBE and 50
-	// subscriptions per connection ("the connection will be closed"); the
-	// MQTT 5 code is unconfirmed, 0x97 Quota exceeded (broker.md §1.12).
+	// AWS: 8 filters per SUBSCRIBE and 50 subscriptions per connection ("the
+	// connection will be closed"), https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits;
+	// the MQTT 5 code is unconfirmed, 0x97 Quota exceeded (docs/compatibility.md).
 	if len(pk.Filters) > lim.FiltersPerSubscribe {
 		return outcome{verdict: refuse, code: packets.ErrQuotaExceeded}
 	}
@@ -120,8 +122,9 @@ func (s *Broker) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 			}
 		}
 	}
-	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
-	// send a PUBACK or SUBACK." (broker.md §1.2; v5: Compat.GrantQoS1OnV5QoS2Subscribe).
+	// AWS: "When QoS level 2 is requested, the message broker doesn't send a
+	// PUBACK or SUBACK." https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences
+	// (v5: Compat.GrantQoS1OnV5QoS2Subscribe).
 	if qos2 && (!v5 || !s.cfg.Compat.GrantQoS1OnV5QoS2Subscribe) {
 		return outcome{verdict: drop}
 	}

@@ -9,14 +9,14 @@ import (
 // Lifecycle event topics and the JSON AWS publishes on them. Field order
 // follows AWS's examples; thingName is absent because the emulator has no
 // exclusive thing associations yet.
-// AWS: life-cycle-events.html (broker.md §3).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
 const (
 	presenceTopic      = "$aws/events/presence/"
 	subscriptionsTopic = "$aws/events/subscriptions/"
 )
 
 // Disconnect reasons the emulator causes.
-// AWS: life-cycle-events.html#connect-disconnect (broker.md §3.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
 const (
 	reasonClientInitiated = "CLIENT_INITIATED_DISCONNECT"
 	reasonClientError     = "CLIENT_ERROR"
@@ -58,7 +58,7 @@ type subscriptionEvent struct {
 }
 
 // connectFailedEvent has no versionNumber.
-// AWS: life-cycle-events.html#connect-failed (broker.md §3.3).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-authfailure-event
 type connectFailedEvent struct {
 	ClientID             string `json:"clientId"`
 	Timestamp            int64  `json:"timestamp"`
@@ -97,8 +97,8 @@ func (s *Broker) publishDisconnected(c *conn, reason string, at time.Time) {
 }
 
 // publishSubscriptions publishes one event per SUBSCRIBE or UNSUBSCRIBE
-// packet, listing its filters (whether AWS splits them is unconfirmed,
-// broker.md §3.4).
+// packet, listing its filters (whether AWS splits them is unconfirmed).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#subscribe-unsubscribe-events
 func (s *Broker) publishSubscriptions(c *conn, eventType string, filters []string) {
 	if !c.events || len(filters) == 0 {
 		return
@@ -122,7 +122,7 @@ func (s *Broker) publishConnectFailed(clientID, principal, ip string) {
 
 // publishEvent publishes a lifecycle event through the inline client, so
 // that subscribers and the rules engine see it like any message. Events go
-// at QoS 1 (AWS's QoS is unconfirmed, broker.md §3) and skip the topic
+// at QoS 1 (AWS's QoS is unconfirmed) and skip the topic
 // limits: a client ID may hold slashes.
 func (s *Broker) publishEvent(topic string, v any) {
 	payload, err := json.Marshal(v)

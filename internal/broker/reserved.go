@@ -8,7 +8,8 @@ import (
 // reservedRoute is one family of AWS reserved topics: which operations a
 // client may perform on it, and which service, if any, handles what clients
 // publish there.
-// AWS: reserved-topics.html (broker.md §2): "Topics that begin with a dollar
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html#reserved-topics
+// "Topics that begin with a dollar
 // sign ($) are reserved ... Unsupported publish or subscribe operations to
 // reserved topics can result in a terminated connection."
 type reservedRoute struct {
@@ -34,7 +35,7 @@ func newRoute(family, pattern string, publish, subscribe bool) reservedRoute {
 	return reservedRoute{family: family, pattern: strings.Split(pattern, "/"), publish: publish, subscribe: subscribe}
 }
 
-// newReservedTable lists the families of broker.md §2.
+// newReservedTable lists the families of reserved-topics.html.
 func newReservedTable() *reservedTable {
 	const (
 		pub, sub = true, true

@@ -22,8 +22,8 @@ func (s *Broker) readConnect(cl *mqtt.Client, pk packets.Packet) error {
 	if pk.ProtocolVersion == 5 {
 		return nil
 	}
-	// AWS: observed, a v3 Will QoS 2 gets the connection closed without a
-	// CONNACK (broker.md §1.2, [I-bertmelis/espMqttClient#116]).
+	// Observed on AWS: a v3 Will QoS 2 gets the connection closed without a
+	// CONNACK (https://github.com/bertmelis/espMqttClient/issues/116).
 	if pk.Connect.WillFlag && pk.Connect.WillQos == 2 {
 		return packets.ErrRejectPacket
 	}
@@ -44,7 +44,8 @@ func (s *Broker) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 	v5 := cl.Properties.ProtocolVersion == 5
 	id := pk.Connect.ClientIdentifier
 	// AWS: iot-core.html#message-broker-limits "Client ID size 128 bytes";
-	// "$ is reserved for AWS IoT generated client IDs" (broker.md §1.3).
+	// "$ is reserved for AWS IoT generated client IDs":
+	// https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits
 	if len(id) > s.cfg.Limits.ClientIDBytes || (strings.HasPrefix(id, "$") && !s.cfg.Compat.AllowDollarClientID) {
 		_ = s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil) // closed next anyway
 		return packets.ErrClientIdentifierNotValid
@@ -59,7 +60,7 @@ func (s *Broker) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 			return err
 		}
 	}
-	// AWS: keep-alive clamped to [30, 1200] s, 0 → 1200 (broker.md §1.3). An
+	// AWS: keep-alive clamped to [30, 1200] s, 0 → 1200 (https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits). An
 	// MQTT 5 client is told the value in CONNACK Server Keep Alive.
 	if ka := s.cfg.Limits.keepAlive(pk.Connect.Keepalive); ka != pk.Connect.Keepalive {
 		cl.State.Keepalive = ka
@@ -181,7 +182,7 @@ func (s *Broker) onDisconnect(cl *mqtt.Client, err error, expire bool) {
 
 // disconnectReason names why a connection ended, from what the emulator
 // decided (takeover, refusal, API) or else from how mochi ended it.
-// AWS: life-cycle-events.html disconnectReason table (broker.md §3.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect (disconnectReason table).
 func disconnectReason(c *conn, err, cause error) string {
 	if r := c.reason.Load(); r != nil {
 		return *r

@@ -49,7 +49,7 @@ type timerEntry struct {
 }
 
 func newDeadlineTimers(s *Broker) *deadlineTimers {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(s.ctx)
 	return &deadlineTimers{s: s, ctx: ctx, cancel: cancel, entries: map[*timerEntry]struct{}{}}
 }
 

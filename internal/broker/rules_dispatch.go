@@ -52,13 +52,13 @@ type queuedMessage struct {
 	conn    net.Conn // the client's connection, when known
 }
 
-func newRuleDispatch(engine RulesEngine, log *slog.Logger, now func() time.Time) *ruleDispatch {
+func newRuleDispatch(base context.Context, engine RulesEngine, log *slog.Logger, now func() time.Time) *ruleDispatch {
 	n := max(2, runtime.GOMAXPROCS(0))
 	d := &ruleDispatch{engine: engine, log: log, now: now, seed: maphash.MakeSeed(), queues: make([]chan queuedMessage, n)}
 	for i := range d.queues {
 		d.queues[i] = make(chan queuedMessage, ruleQueueSize/n)
 	}
-	d.ctx, d.cancel = context.WithCancel(context.Background())
+	d.ctx, d.cancel = context.WithCancel(base)
 	return d
 }
 

@@ -82,7 +82,9 @@ type Broker struct {
 	mqttLns map[string]*connListener // by mochi listener ID, set by Serve
 }
 
-// New prepares the broker; nothing is served until Serve.
+// New prepares the broker; nothing is served until Serve. Its base
+// context, the parent of every context it starts (rules, authorizer
+// invocations, reserved-topic handlers), begins here and ends with Close.
 func New(cfg Config) (*Broker, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Broker{cfg: cfg, log: cfg.Logger, ctx: ctx, cancel: cancel, reserved: newReservedTable(),
@@ -94,7 +96,7 @@ func New(cfg Config) (*Broker, error) {
 		s.auth = &authCore{s: s, z: cfg.Authz}
 	}
 	s.authTimers = newDeadlineTimers(s)
-	s.ruleQueue = newRuleDispatch(cfg.Rules, s.log.With("component", "rules"), cfg.Now)
+	s.ruleQueue = newRuleDispatch(s.ctx, cfg.Rules, s.log.With("component", "rules"), cfg.Now)
 	broker, err := newBroker(s)
 	if err != nil {
 		cancel()

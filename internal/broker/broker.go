@@ -16,7 +16,7 @@ import (
 func newBroker(s *Broker) (*mqtt.Server, error) {
 	caps := mqtt.NewDefaultServerCapabilities()
 	lim := s.cfg.Limits
-	// AWS: mqtt.html "MQTT differences from specification" — QoS 2 is not supported.
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences — QoS 2 is not supported.
 	caps.MaximumQos = 1
 	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5
 	// (CONNACK properties): Subscription Identifier Available 0, Topic Alias

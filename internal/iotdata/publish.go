@@ -49,13 +49,14 @@ func (s *Service) parsePublish(r *http.Request) (mqttapi.Message, *awsrest.Error
 		}
 		m.Retain = b
 	}
-	// AWS: reserved-topics.html — only the $ topics AWS defines may be
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html#reserved-topics — only the $ topics AWS defines may be
 	// published to, never with RETAIN (mqtt.html). AWS's HTTP answer is
 	// unconfirmed; 403 is what it sends for a publish it does not allow.
 	if strings.HasPrefix(m.Topic, "$") && (m.Retain || !s.cfg.Publisher.MayPublish(m.Topic)) {
 		return m, awsrest.Errorf(http.StatusForbidden, awsrest.Forbidden, "Forbidden")
 	}
-	// AWS: service-2.json Qos shape (min 0, max 1), default 0.
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+	// (qos 0–1), default 0.
 	switch q.Get("qos") {
 	case "", "0":
 	case "1":
@@ -64,7 +65,8 @@ func (s *Service) parsePublish(r *http.Request) (mqttapi.Message, *awsrest.Error
 		return m, invalid("Invalid qos: %q, expected 0 or 1", q.Get("qos"))
 	}
 	if m.ResponseTopic != "" {
-		// AWS: service-2.json PublishRequest.responseTopic "must not contain wildcard characters".
+		// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+		// responseTopic "must not contain wildcard characters".
 		if err := topic.ValidateName(m.ResponseTopic, s.topicLimits()); err != nil {
 			return m, invalid("Invalid responseTopic: %v", err)
 		}
@@ -99,8 +101,8 @@ func parseBool(v string) (bool, error) {
 }
 
 // readPayload reads the body, refusing one over the payload limit.
-// AWS: iot-core.html#message-broker-limits, 128 KB per publish; the status
-// for HTTP is unconfirmed (docs/compatibility.md "HTTP payload over the limit").
+// AWS: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits,
+// 128 KB per publish; the status for HTTP is unconfirmed (docs/compatibility.md "HTTP payload over the limit").
 func readPayload(r *http.Request, limit int) ([]byte, *awsrest.Error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {

@@ -100,7 +100,7 @@ func (s *Server) dispatchALPN(c *tls.Conn, httpConns *connQueue) {
 	}
 	switch c.ConnectionState().NegotiatedProtocol {
 	case alpnMQTTCert, alpnMQTT:
-		if err := s.mqttLns[listenerMQTTALPN].serve(s.broker.EstablishConnection, &brokerConn{Conn: c}); err != nil {
+		if err := s.broker.ServeConn(listenerMQTTALPN, c); err != nil {
 			s.log.Debug("mqtt client ended", "listener", listenerHTTPSALPN, "remote", c.RemoteAddr(), "error", err)
 		}
 	default:

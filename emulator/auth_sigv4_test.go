@@ -165,7 +165,7 @@ func signedRequest(t *testing.T, emu *testkit.Emulator, method, path, body strin
 }
 
 // presignWS signs a ws:// /mqtt URL as AWS's reference code does
-// (broker.md §5.4): sorted query, host signed, SHA-256("") payload, the
+// (https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws): sorted query, host signed, SHA-256("") payload, the
 // session token appended after the signature.
 func presignWS(hostPort string, cred emulator.Credential, at time.Time) string {
 	amzDate := at.UTC().Format("20060102T150405Z")

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"crypto/tls"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/iotemu/iotemu/internal/authz"
@@ -133,4 +135,64 @@ func (c Config) authzConfig() authz.Config {
 			Policies: cr.Policies, PolicyDocuments: cr.PolicyDocuments, AllowAll: cr.AllowAll})
 	}
 	return out
+}
+
+// newAuthz returns strict mode's authorizer, nil in permissive mode.
+func newAuthz(s *Server) (*authz.Authorizer, error) {
+	if !s.cfg.Auth.strict() {
+		return nil, nil
+	}
+	return authz.New(s.cfg.authzConfig(), s.iotreg)
+}
+
+// withAuth wraps the router: strict mode authorises every iot-data and
+// control-plane request before its handler runs. Permissive mode: h.
+func (s *Server) withAuth(h http.Handler) http.Handler {
+	if s.authz == nil {
+		return h
+	}
+	return s.authz.Middleware(h, writeError)
+}
+
+// mqttTLSConfig is the MQTT TLS listener's configuration: in strict mode a
+// client certificate is required, as on AWS's port 8883, from any issuer
+// (the registry decides: RegisterCertificateWithoutCA registers
+// certificates of CAs the emulator does not know).
+func (s *Server) mqttTLSConfig() *tls.Config {
+	if s.authz == nil {
+		return s.tls
+	}
+	c := s.tls.Clone()
+	c.ClientAuth = tls.RequireAnyClientCert
+	return c
+}
+
+// httpsTLSConfig is the HTTPS listener's: a certificate is optional (SigV4
+// and custom authorizers need none, as on AWS's port 443), any issuer in
+// strict mode.
+func (s *Server) httpsTLSConfig() *tls.Config {
+	if s.authz == nil {
+		return s.tls
+	}
+	c := s.tls.Clone()
+	c.ClientAuth = tls.RequestClientCert
+	return c
+}
+
+// authNow is the clock of custom authorizers' deadlines (Config.Auth.Now,
+// else time.Now).
+func (s *Server) authNow() time.Time {
+	if s.cfg.Auth.Now != nil {
+		return s.cfg.Auth.Now()
+	}
+	return time.Now()
+}
+
+// authSecond is how long one of the authorizer's seconds lasts:
+// Limits.CustomAuthSecond (tests shorten it), default one second.
+func (s *Server) authSecond() time.Duration {
+	if d := s.cfg.Limits.CustomAuthSecond; d > 0 {
+		return d
+	}
+	return time.Second
 }

@@ -86,10 +86,10 @@ func (a *Authorizers) Describe(name string) (Authorizer, error) {
 	return publicAuthorizer(out), nil
 }
 
-// newAuthorizers creates the empty authorizer store, the custom
-// authentication service and the deadline timers and, in strict mode,
-// puts the custom authorizer first among the identity sources (after
-// newAuth).
+// newAuthorizers creates the empty authorizer store and the custom
+// authentication service and, in strict mode, puts the custom authorizer
+// first among the identity sources (after newAuthz); the broker runs the
+// deadlines of its MQTT connections.
 func (s *Server) newAuthorizers() {
 	now := s.cfg.Now
 	if now == nil {
@@ -99,13 +99,12 @@ func (s *Server) newAuthorizers() {
 		return "arn:aws:iot:" + s.cfg.Region + ":" + s.cfg.AccountID + ":authorizer/" + name
 	})
 	cfg := customauth.Config{Invoker: authorizerInvoker{s}, Now: s.authNow, Second: s.authSecond()}
-	if s.auth != nil {
-		cfg.Parse = s.auth.z.Parse
+	if s.authz != nil {
+		cfg.Parse = s.authz.Parse
 	}
 	s.customAuth = customauth.NewService(s.authorizers, cfg)
-	s.authTimers = newDeadlineTimers(s)
-	if s.auth != nil {
-		s.auth.z.Prepend(s.customAuth)
+	if s.authz != nil {
+		s.authz.Prepend(s.customAuth)
 	}
 }
 

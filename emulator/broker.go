@@ -2,70 +2,85 @@ package emulator
 
 import (
 	"context"
-	"fmt"
-	"log/slog"
-	"time"
+	"net/http"
 
-	mqtt "github.com/mochi-mqtt/server/v2"
+	"github.com/iotemu/iotemu/internal/broker"
+	"github.com/iotemu/iotemu/internal/iotdata"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 )
 
-// newBroker builds the mochi server with AWS's capabilities and the
-// emulator's hook.
-func newBroker(s *Server) (*mqtt.Server, error) {
-	caps := mqtt.NewDefaultServerCapabilities()
-	lim := s.cfg.Limits
-	// AWS: mqtt.html "MQTT differences from specification" — QoS 2 is not supported.
-	caps.MaximumQos = 1
-	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 CONNACK properties: Subscription
-	// Identifier Available 0, Topic Alias Maximum 8; Receive Maximum from the
-	// 100 unacknowledged QoS 1 quota (unconfirmed as a CONNACK value).
-	caps.SubIDAvailable = 0
-	caps.TopicAliasMaximum = lim.TopicAliasMaximum
-	caps.ReceiveMaximum = lim.ReceiveMaximum
-	// AWS: persistent sessions expire after the account's setting (1 h by
-	// default); a larger MQTT 5 Session Expiry Interval is lowered in CONNACK.
-	caps.MaximumSessionExpiryInterval = uint32(lim.SessionExpiry / time.Second)
-	// No expiry unless the publisher set one: mochi gives every message
-	// without a Message Expiry Interval this maximum instead, and delivers it
-	// to MQTT 5 clients as the property. The 7-day cap is applied by the hook
-	// (clampExpiry).
-	caps.MaximumMessageExpiryInterval = 0
-	// PUBACKs carry no properties of the PUBLISH they acknowledge (mochi
-	// copies them by default; paho-mqtt for Python refuses such a PUBACK).
-	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes
-	caps.Compatibilities.NoInheritedPropertiesOnAck = true
-	// Packets far over the payload limit are refused while being read; those
-	// just over it reach the hook, which answers as AWS does.
-	caps.MaximumPacketSize = uint32(lim.PayloadBytes + lim.TopicBytes + 64*1024)
-	broker := mqtt.New(&mqtt.Options{
-		Capabilities: caps,
-		InlineClient: true, // the HTTP data plane and the services publish through it
-		Logger:       slog.New(floorHandler{s.log.With("component", "mqtt").Handler(), slog.LevelWarn}),
-		// mochi publishes $SYS statistics on a ticker; AWS has no $SYS, so the
-		// interval is pushed past any test's lifetime.
-		SysTopicResendInterval: 1 << 30,
+// The broker (internal/broker) as the Server composes it, and its Go API.
+
+// Message is an MQTT message the emulator publishes on behalf of a caller:
+// the HTTP data plane, a Go test, or a service such as shadows or rules.
+type Message = mqttapi.Message
+
+// UserProperty is an MQTT 5 user property; order and duplicates are kept.
+type UserProperty = mqttapi.UserProperty
+
+// ErrQoS is returned for a QoS other than 0 or 1.
+var ErrQoS = mqttapi.ErrQoS
+
+// Limits are AWS IoT Core's message broker limits; the zero value of each
+// field means AWS's documented default (broker.Limits documents each).
+type Limits = broker.Limits
+
+// The broker is what the iot-data plane publishes through and reads
+// retained messages and connections from.
+var (
+	_ iotdata.Publisher     = (*broker.Broker)(nil)
+	_ iotdata.RetainedStore = (*broker.Broker)(nil)
+	_ iotdata.Connections   = (*broker.Broker)(nil)
+)
+
+// newBroker builds the broker; it runs last in New, once the services it
+// hands messages to exist.
+func (s *Server) newBroker() error {
+	c := s.cfg
+	b, err := broker.New(broker.Config{
+		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Rules: s.rules, Now: c.Now,
+		Compat: broker.Compat{
+			GrantQoS1OnV5QoS2Subscribe: c.Compat.GrantQoS1OnV5QoS2Subscribe,
+			ReservedTopicAckV5:         c.Compat.ReservedTopicAckV5,
+			AllowDollarClientID:        c.Compat.AllowDollarClientID,
+			AnonymousPrincipal:         c.Compat.AnonymousPrincipal,
+			DisconnectOnDeniedV5:       c.Auth.Compat.DisconnectOnDeniedV5,
+		},
+		Reserved: map[string]func(context.Context, mqttapi.Message){"shadow": s.handleShadowMQTT},
 	})
-	if err := broker.AddHook(&hook{server: s}, nil); err != nil {
-		return nil, fmt.Errorf("add hook: %w", err)
+	if err != nil {
+		return err
 	}
-	return broker, nil
+	s.broker = b
+	return nil
 }
 
-// floorHandler drops records below a minimum level: mochi logs its own
-// lifecycle at Info, which is noise next to the emulator's.
-type floorHandler struct {
-	slog.Handler
-	min slog.Level
+// Publish delivers m to subscribers as if a client had published it; it
+// returns once the message is handed to every subscriber's queue.
+func (s *Server) Publish(ctx context.Context, m Message) error { return s.broker.Publish(ctx, m) }
+
+// Subscribe calls fn for every message published to a topic matching
+// filter, from any client or from Publish, until the returned function is
+// called. fn runs on the publishing goroutine and must not block.
+func (s *Server) Subscribe(filter string, fn func(Message)) (unsubscribe func(), err error) {
+	return s.broker.Subscribe(filter, fn)
 }
 
-func (h floorHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return l >= h.min && h.Handler.Enabled(ctx, l)
+// handleWebSocket hands GET /mqtt to the broker while the Server runs,
+// counted among the goroutines Close waits for.
+func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	if s.state != started {
+		s.mu.Unlock()
+		http.Error(w, "server is not running", http.StatusServiceUnavailable)
+		return
+	}
+	s.serving.Add(1) // under mu, so Close's Wait cannot begin before it
+	s.mu.Unlock()
+	defer s.serving.Done()
+	s.broker.HandleWebSocket(w, r)
 }
 
-func (h floorHandler) WithAttrs(a []slog.Attr) slog.Handler {
-	return floorHandler{h.Handler.WithAttrs(a), h.min}
-}
-
-func (h floorHandler) WithGroup(n string) slog.Handler {
-	return floorHandler{h.Handler.WithGroup(n), h.min}
-}
+// DroppedDeliveries returns how many deliveries were dropped because a
+// subscriber stopped reading (its queue stayed full).
+func (s *Server) DroppedDeliveries() int64 { return s.broker.DroppedDeliveries() }

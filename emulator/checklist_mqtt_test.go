@@ -15,7 +15,7 @@ import (
 )
 
 // Tests named TestChecklistNN turn line NN of the conformance checklist
-// (../shared/reference/broker.md §8) into a test with real clients.
+// of MQTT broker behaviours (docs/compatibility.md) into a test with real clients.
 
 func TestChecklist01ConnackProperties(t *testing.T) {
 	t.Parallel()

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/fixtures"
+	"github.com/iotemu/iotemu/internal/broker"
 	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/rules/actions"
 )
@@ -114,39 +115,6 @@ type TLSConfig struct {
 	WriteCAFile string
 }
 
-// Limits are AWS IoT Core's message broker limits; the zero value of each
-// field means AWS's documented default. Tests shorten the durations.
-// AWS: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits
-type Limits struct {
-	PayloadBytes int // per PUBLISH, default 131072 (128 KB)
-	TopicBytes   int // default 256
-	TopicLevels  int // default 8 (7 slashes)
-
-	ClientIDBytes              int // default 128
-	FiltersPerSubscribe        int // topic filters in one SUBSCRIBE, default 8
-	SubscriptionsPerConnection int // default 50
-
-	// KeepAliveMin and KeepAliveMax bound the keep-alive a client asks for
-	// (whole seconds; default 30 s and 1200 s). A keep-alive of 0 becomes
-	// KeepAliveMax; the connection ends after 1.5 × the effective value
-	// without a packet.
-	KeepAliveMin, KeepAliveMax time.Duration
-
-	// SessionExpiry is the account's persistent-session expiry (whole
-	// seconds, default 1 h): MQTT 3.1.1 persistent sessions last this long
-	// after a disconnect and a larger MQTT 5 Session Expiry Interval is
-	// lowered to it in CONNACK.
-	SessionExpiry time.Duration
-
-	ReceiveMaximum    uint16 // CONNACK Receive Maximum, default 100
-	TopicAliasMaximum uint16 // CONNACK Topic Alias Maximum, default 8
-
-	// CustomAuthSecond is how long one second of a custom authorizer's
-	// refreshAfterInSeconds and disconnectAfterInSeconds (300–86,400)
-	// lasts; default one second. Tests shorten it (1ms: 300 s → 300 ms).
-	CustomAuthSecond time.Duration
-}
-
 // Compat holds deliberate deviations from AWS, each named so that tests can
 // switch the emulator back to AWS's behaviour. The zero value is iotemu's
 // default; docs/compatibility.md lists every field.
@@ -226,7 +194,7 @@ func (c Config) withDefaults() Config {
 	if c.AdvertisedHost == "" {
 		c.AdvertisedHost = "localhost"
 	}
-	c.Limits = c.Limits.withDefaults()
+	c.Limits = broker.LimitsWithDefaults(c.Limits)
 	if c.Compat.AnonymousPrincipal == "" {
 		c.Compat.AnonymousPrincipal = c.AccountID
 	}
@@ -265,7 +233,7 @@ func (c Config) validate() error {
 	if strings.Contains(c.AdvertisedHost, "/") || strings.ContainsAny(c.AdvertisedHost, " \t") {
 		errs = append(errs, fmt.Errorf("advertised host %q is not a host or host:port", c.AdvertisedHost))
 	}
-	errs = append(errs, c.Limits.validate()...)
+	errs = append(errs, broker.ValidateLimits(c.Limits)...)
 	errs = append(errs, c.Auth.validate()...)
 	return errors.Join(errs...)
 }

@@ -13,7 +13,8 @@ import (
 
 // TestCustomAuthMQTT311: a paho 3.1.1 client presents its token in the
 // user name (with the SDK's metric keys); the function sees the event of
-// broker.md §5.5 (user name as sent, base64 password, client ID), the
+// https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-lambda.html#custom-auth-lambda
+// (user name as sent, base64 password, client ID), the
 // returned policy allows devices/alice/* and a publish elsewhere ends the
 // connection (AWS, MQTT 3.1.1).
 func TestCustomAuthMQTT311(t *testing.T) {

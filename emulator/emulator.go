@@ -10,14 +10,12 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"sync/atomic"
 	"time"
-
-	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/internal/apigwv2"
+	"github.com/iotemu/iotemu/internal/authz"
+	"github.com/iotemu/iotemu/internal/broker"
 	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/internal/controlplane"
 	"github.com/iotemu/iotemu/internal/customauth"
@@ -32,21 +30,15 @@ import (
 // Server is one emulated AWS IoT Core endpoint: the MQTT broker and the
 // HTTPS data plane. Servers share no state; any number run in one process.
 type Server struct {
-	cfg        Config
-	log        *slog.Logger
-	broker     *mqtt.Server
-	inline     *mqtt.Client // mochi's inline client, the sender of emulator-made messages
-	inlineSubs atomic.Int64 // last inline subscription ID handed out
-	ca         *certs.Authority
-	tls        *tls.Config
-	http       http.Handler
+	cfg    Config
+	log    *slog.Logger
+	broker *broker.Broker // the MQTT broker (broker.go)
+	ca     *certs.Authority
+	tls    *tls.Config
+	http   http.Handler
 
-	reserved    *reservedTable
-	conns       *registry       // MQTT connections, for lifecycle events and the connection APIs
-	direct      *directMessages // SendDirectMessage calls waiting for a PUBACK
 	shadows     *shadow.Service
 	rules       *rules.Engine
-	ruleQueue   *ruleDispatch  // runs the rules off the publish path
 	actions     *actions.Env   // the rules' service actions
 	records     *actionRecords // the latest action executions
 	apigw       *apigw.Server
@@ -61,14 +53,11 @@ type Server struct {
 	apigwv2     *apigwv2.Service    // the apigatewayv2 control plane of the mimic (apigw.go)
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
-	authTimers  *deadlineTimers     // custom authorizers' refresh/disconnect deadlines (authtimers.go)
-	auth        *authCore           // strict mode's authorisation; nil in permissive mode (authz.go)
-	drops       dropCounter         // deliveries dropped to subscribers that stopped reading (backpressure.go)
+	authz       *authz.Authorizer   // strict mode's authorisation; nil in permissive mode (authconfig.go)
 
 	mu      sync.Mutex
 	state   lifecycle
-	bound   map[string]net.Listener  // by listener name, set by Start
-	mqttLns map[string]*connListener // by mochi listener ID, set by Start
+	bound   map[string]net.Listener // by listener name, set by Start
 	servers []*http.Server
 	serving sync.WaitGroup // http.Server.Serve goroutines and WebSocket clients
 	closed  chan struct{}  // closed once Close has finished
@@ -87,12 +76,10 @@ const (
 
 // Listener names, also mochi's listener IDs.
 const (
-	listenerMQTT       = "mqtt"
-	listenerMQTTTLS    = "mqtt-tls"
+	listenerMQTT       = broker.ListenerMQTT
+	listenerMQTTTLS    = broker.ListenerMQTTTLS
 	listenerHTTP       = "http"
 	listenerHTTPS      = "https"
-	listenerWS         = "ws"
-	listenerWSS        = "wss"
 	listenerAPIGateway = "apigw"
 	listenerHTTPSALPN  = "https-alpn" // AWS's port 443 (alpn.go)
 	listenerMQTTALPN   = "mqtt-alpn"  // its MQTT connections, as mochi sees them
@@ -104,8 +91,7 @@ func New(cfg Config) (*Server, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), reserved: newReservedTable(),
-		conns: newRegistry(), direct: newDirectMessages()}
+	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
 	if err := s.setupTLS(); err != nil {
 		return nil, err
 	}
@@ -113,11 +99,11 @@ func New(cfg Config) (*Server, error) {
 	if err := s.newIoTRegistry(); err != nil {
 		return nil, err
 	}
-	auth, err := newAuth(s)
+	z, err := newAuthz(s)
 	if err != nil {
 		return nil, err
 	}
-	s.auth = auth
+	s.authz = z
 	s.newAuthorizers()
 	if err := s.newFunctions(); err != nil {
 		return nil, err
@@ -137,12 +123,9 @@ func New(cfg Config) (*Server, error) {
 	if err := s.newAPIGateway(); err != nil {
 		return nil, err
 	}
-	broker, err := newBroker(s)
-	if err != nil {
+	if err := s.newBroker(); err != nil {
 		return nil, err
 	}
-	s.broker = broker
-	s.inline, _ = broker.Clients.Get(mqtt.InlineClientId) // present: Options.InlineClient is set
 	s.http = s.routes()
 	if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
 		return nil, err
@@ -175,7 +158,7 @@ func (s *Server) setupTLS() error {
 	if s.cfg.Compat.RequireClientCertificate {
 		clientAuth = tls.RequireAndVerifyClientCert
 	}
-	// AWS: transport-security.html (TLS 1.2 and 1.3 only).
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/transport-security.html#transport-security (TLS 1.2 and 1.3 only).
 	s.tls = &tls.Config{
 		Certificates: []tls.Certificate{serverCert},
 		ClientCAs:    s.ca.Pool(),
@@ -217,7 +200,6 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.serveAPIGateway(); err != nil {
 		s.log.Error("api gateway not served", "error", err)
 	}
-	s.ruleQueue.start()
 	timers, stop := context.WithCancel(context.Background())
 	s.stopTimers = stop
 	s.serving.Go(func() { s.runJobTimers(timers) })
@@ -249,31 +231,20 @@ func closeAll(bound map[string]net.Listener) {
 	}
 }
 
-// serveBroker hands the MQTT sockets to mochi. WebSocket clients arrive
-// through the HTTP listeners and are handed over under the IDs ws and wss.
+// serveBroker hands the MQTT sockets to the broker. WebSocket clients
+// arrive through the HTTP listeners (handleWebSocket).
 func (s *Server) serveBroker() error {
-	s.mqttLns = map[string]*connListener{
-		listenerWS:  newConnListener(listenerWS, nil),
-		listenerWSS: newConnListener(listenerWSS, nil),
-	}
+	lns := map[string]net.Listener{}
 	if ln, ok := s.bound[listenerMQTT]; ok {
-		s.mqttLns[listenerMQTT] = newConnListener(listenerMQTT, ln)
+		lns[listenerMQTT] = ln
 	}
 	if ln, ok := s.bound[listenerMQTTTLS]; ok {
-		s.mqttLns[listenerMQTTTLS] = newConnListener(listenerMQTTTLS, tls.NewListener(ln, s.mqttTLSConfig()))
+		lns[listenerMQTTTLS] = tls.NewListener(ln, s.mqttTLSConfig())
 	}
 	if _, ok := s.bound[listenerHTTPSALPN]; ok {
-		s.mqttLns[listenerMQTTALPN] = newConnListener(listenerMQTTALPN, nil) // fed by serveALPN
+		lns[listenerMQTTALPN] = nil // its connections come from serveALPN (broker.ServeConn)
 	}
-	for _, l := range s.mqttLns {
-		if err := s.broker.AddListener(l); err != nil {
-			return fmt.Errorf("add listener %s: %w", l.ID(), err)
-		}
-	}
-	if err := s.broker.Serve(); err != nil {
-		return fmt.Errorf("serve mqtt: %w", err)
-	}
-	return nil
+	return s.broker.Serve(lns)
 }
 
 func (s *Server) serveHTTP() {
@@ -331,15 +302,12 @@ func (s *Server) Close(ctx context.Context) error {
 	if err := s.closeAPIGateway(ctx); err != nil {
 		errs = append(errs, err)
 	}
-	s.authTimers.close()
 	if err := s.commands.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("stop functions: %w", err))
 	}
-	s.disconnectAll()
 	if err := s.broker.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("close mqtt: %w", err))
+		errs = append(errs, err)
 	}
-	s.ruleQueue.stop()
 	s.stopTimers()
 	if err := s.jobs.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close jobs: %w", err))
@@ -350,21 +318,6 @@ func (s *Server) Close(ctx context.Context) error {
 	s.err = errors.Join(errs...)
 	close(s.closed)
 	return s.err
-}
-
-// disconnectAll ends every MQTT connection before mochi closes: clients
-// get DISCONNECT "Server shutting down" (MQTT 5), then every socket closes,
-// including those still before CONNECT, and each listener waits until the
-// broker has returned its connections.
-func (s *Server) disconnectAll() {
-	for _, cl := range s.broker.Clients.GetAll() {
-		if !cl.Net.Inline && !cl.Closed() {
-			_ = s.broker.DisconnectClient(cl, packets.ErrServerShuttingDown) // the socket closes next anyway
-		}
-	}
-	for _, l := range s.mqttLns {
-		l.shutdown()
-	}
 }
 
 // waitServing waits for the Server's goroutines, logging after a few
@@ -382,7 +335,7 @@ func (s *Server) waitServing(ctx context.Context) error {
 		case <-done:
 			return nil
 		case <-slow.C:
-			s.log.Warn("close is waiting for connections", "clients", s.broker.Clients.Len())
+			s.log.Warn("close is waiting for connections", "clients", s.broker.ClientCount())
 		case <-ctx.Done():
 			return fmt.Errorf("wait for connections: %w", ctx.Err())
 		}

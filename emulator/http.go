@@ -4,7 +4,9 @@ import (
 	"net/http"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/iotdata"
 	"github.com/iotemu/iotemu/internal/route"
+	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // routes builds the one handler served on the HTTP and HTTPS ports.
@@ -22,17 +24,11 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/health", s.handleHealth, http.MethodGet, http.MethodHead)
 	rt.HandleFunc("/ca.pem", s.handleCA, http.MethodGet, http.MethodHead)
 	rt.HandleFunc("/mqtt", s.handleWebSocket, http.MethodGet)
-	rt.HandleFunc("/topics/{topic...}", s.handlePublish, http.MethodPost)
-	rt.HandleFunc("/things/{thing}/shadow", s.handleGetShadow, http.MethodGet)
-	rt.HandleFunc("/things/{thing}/shadow", s.handleUpdateShadow, http.MethodPost)
-	rt.HandleFunc("/things/{thing}/shadow", s.handleDeleteShadow, http.MethodDelete)
-	rt.HandleFunc("/api/things/shadow/ListNamedShadowsForThing/{thing}", s.handleListNamedShadows, http.MethodGet)
-	rt.HandleFunc("/retainedMessage", s.handleListRetained, http.MethodGet)
-	rt.HandleFunc("/retainedMessage/{topic...}", s.handleGetRetained, http.MethodGet)
-	rt.HandleFunc("/connections/{clientId}", s.handleGetConnection, http.MethodGet)
-	rt.HandleFunc("/connections/{clientId}", s.handleDeleteConnection, http.MethodDelete)
-	rt.HandleFunc("/connections/{clientId}/subscriptions", s.handleListSubscriptions, http.MethodGet)
-	rt.HandleFunc("/connections/{clientId}/messages", s.handleSendDirectMessage, http.MethodPost)
+	iotdata.New(iotdata.Config{
+		Publisher: s.broker, Retained: s.broker, Connections: s.broker, Shadows: s.shadows,
+		PayloadBytes: s.cfg.Limits.PayloadBytes,
+		Topic:        topic.Limits{MaxBytes: s.cfg.Limits.TopicBytes, MaxLevels: s.cfg.Limits.TopicLevels},
+	}).Register(rt)
 	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
 	// The apigatewayv2 control plane (also on the API Gateway port).
 	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },

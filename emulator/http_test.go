@@ -50,7 +50,8 @@ func TestPublishSDK(t *testing.T) {
 }
 
 // TestPublishSuccessBody checks the wire response AWS sends.
-// AWS: broker.md §4.5 (observed {"message":"OK","traceId":...} with x-amzn-RequestId).
+// AWS: observed {"message":"OK","traceId":...} with x-amzn-RequestId, as in
+// https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-tutorial.html#custom-auth-tutorial
 func TestPublishSuccessBody(t *testing.T) {
 	t.Parallel()
 	emu := testkit.Start(t)

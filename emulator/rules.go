@@ -11,7 +11,8 @@ import (
 
 // newRules builds the rules engine: Republish publishes through the broker,
 // get_thing_shadow reads the emulator's own shadows, and every message
-// published by any path is offered to it by the dispatcher (rules_dispatch.go).
+// published by any path is offered to it by the broker's dispatcher
+// (internal/broker rules_dispatch.go).
 func (s *Server) newRules() error {
 	if err := s.newActions(); err != nil {
 		return err
@@ -40,7 +41,6 @@ func (s *Server) newRules() error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("set up rules: %w", err)
 	}
-	s.ruleQueue = newRuleDispatch(engine, s.log.With("component", "rules"), s.cfg.Now)
 	return nil
 }
 

@@ -22,7 +22,7 @@ import (
 
 // TestShadowHTTPErrors: each shadow error reaches the Go SDK as the typed
 // error of the iot-data model, with AWS's status and message.
-// AWS: device-shadow-error-messages.html; broker.md §4.4, §4.6.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-error-messages.html#device-shadow-error-messages
 func TestShadowHTTPErrors(t *testing.T) {
 	t.Parallel()
 	emu := testkit.Start(t, testkit.WithShadow("t1", "", `{"state":{"reported":{"a":1}}}`))
@@ -82,7 +82,7 @@ func TestShadowHTTPErrors(t *testing.T) {
 
 // TestShadowNotificationsFromHTTP: an HTTP update publishes the same MQTT
 // notifications as an MQTT one, at min(1, subscription QoS).
-// AWS: shadow.md §1.3, §1.4.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-comms-app.html#device-shadow-comms-app
 func TestShadowNotificationsFromHTTP(t *testing.T) {
 	t.Parallel()
 	emu := testkit.Start(t)

@@ -26,24 +26,29 @@ type layer struct {
 	// packages) may use: the root's end-to-end tests drive it through
 	// testkit.
 	testsMayUse []string
+	// testsMochi lets its tests import mochi: the root's end-to-end tests
+	// write raw MQTT packets (mochi's packets) and compare with a bare
+	// mochi broker; the root's own code may not.
+	testsMochi bool
 }
 
 // layers is the dependency rule. A package of the module that matches no
 // layer fails the test, so a new package must be placed first.
 var layers = []layer{
-	{name: "leaf", packages: []string{"internal/awsid", "internal/awsrest", "internal/route", "internal/topic", "internal/certs", "internal/mqttws"}, mayUse: []string{"leaf"}},
+	{name: "leaf", packages: []string{"internal/awsid", "internal/awsrest", "internal/route", "internal/topic", "internal/certs", "internal/mqttws", "internal/mqttapi"}, mayUse: []string{"leaf"}},
 	{name: "invoker", packages: []string{"lambdafn"}, mayUse: []string{"leaf"}},
 	{name: "engine", packages: []string{"shadow/...", "rules/...", "policy", "sigv4", "registry", "apigw", "fixtures", "jobs/...", "fleetindex/...", "provisioning/...", "tagging"}, mayUse: []string{"leaf", "invoker"}},
 	{name: "service", packages: []string{"internal/authz", "internal/customauth", "internal/controlplane/...", "internal/iotdata", "internal/apigwv2"}, mayUse: []string{"leaf", "invoker", "engine", "service"}},
 	{name: "broker", packages: []string{"internal/broker/..."}, mayUse: []string{"leaf", "invoker", "engine", "service"}, mochi: true},
-	{name: "root", packages: []string{"emulator"}, mayUse: []string{"leaf", "invoker", "engine", "service", "broker"}, mochi: rootMayImportMochi, testsMayUse: []string{"tools"}},
+	{name: "root", packages: []string{"emulator"}, mayUse: []string{"leaf", "invoker", "engine", "service", "broker"}, mochi: rootMayImportMochi, testsMochi: true, testsMayUse: []string{"tools"}},
 	{name: "tools", packages: []string{"testkit/...", "cmd/...", "fixtures/examples/..."}, mayUse: []string{"leaf", "invoker", "engine", "service", "broker", "root", "tools"}},
 	{name: "checks", packages: []string{"internal/archtest"}},
 }
 
-// rootMayImportMochi is true until the broker has left the composition
-// root (issue 11); then only internal/broker imports mochi.
-const rootMayImportMochi = true
+// rootMayImportMochi is false since the broker left the composition root
+// (issue 11): only internal/broker imports mochi (and the root's tests,
+// testsMochi).
+const rootMayImportMochi = false
 
 // pkg is what go list says of one package.
 type pkg struct {
@@ -69,6 +74,7 @@ func TestLayers(t *testing.T) {
 		}
 		if isTest(p) {
 			own.mayUse = append(own.mayUse[:len(own.mayUse):len(own.mayUse)], own.testsMayUse...)
+			own.mochi = own.mochi || own.testsMochi
 		}
 		for _, imp := range p.Imports {
 			checkImport(t, p.ImportPath, own, imp)

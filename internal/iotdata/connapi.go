@@ -1,18 +1,17 @@
-package emulator
+package iotdata
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
 
-	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/packets"
-
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 )
 
 // connectionInfo is the body of GetConnection.
-// AWS: iot-data service-2.json GetConnectionResponse (broker.md §4.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_GetConnection.html#API_iotdata_GetConnection_ResponseSyntax
 type connectionInfo struct {
 	Connected         bool   `json:"connected"`
 	CleanSession      bool   `json:"cleanSession"`
@@ -29,7 +28,8 @@ type connectionInfo struct {
 }
 
 // clientIDParam reads {clientId}, which may not start with $.
-// AWS: service-2.json ClientId pattern ^[^$].* (broker.md §4.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_GetConnection.html#API_iotdata_GetConnection_RequestSyntax
+// (clientId pattern ^[^$].*).
 func clientIDParam(r *http.Request) (string, *awsrest.Error) {
 	id := r.PathValue("clientId")
 	if id == "" || strings.HasPrefix(id, "$") || len(id) > 128 {
@@ -44,7 +44,7 @@ func notConnected(id string) *awsrest.Error {
 }
 
 // handleGetConnection serves GetConnection: GET /connections/{clientId}.
-func (s *Server) handleGetConnection(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleGetConnection(w http.ResponseWriter, r *http.Request) {
 	id, apiErr := clientIDParam(r)
 	if apiErr != nil {
 		writeError(w, apiErr)
@@ -55,22 +55,20 @@ func (s *Server) handleGetConnection(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var c *conn
-	info := connectionInfo{ClientID: id}
-	if live, ok := s.conns.connected(id); ok {
-		c, info.Connected = live, true
-	} else if d, ok := s.conns.lastDisconnect(id, time.Now()); ok {
-		c = d.session
-		info.DisconnectedSince, info.DisconnectReason = millis(d.at), d.reason
-	} else {
+	c, ok := s.cfg.Connections.Connection(id, time.Now())
+	if !ok {
 		writeError(w, notConnected(id))
 		return
 	}
-	info.CleanSession, info.KeepAliveDuration = c.clean, int(c.keepAlive)
-	info.ConnectedSince, info.SessionExpiry = millis(c.connectedAt), int64(c.expiry)
+	info := connectionInfo{ClientID: id, Connected: c.Connected}
+	if !c.Connected {
+		info.DisconnectedSince, info.DisconnectReason = c.DisconnectedAt.UnixMilli(), c.DisconnectReason
+	}
+	info.CleanSession, info.KeepAliveDuration = c.CleanSession, int(c.KeepAlive)
+	info.ConnectedSince, info.SessionExpiry = c.ConnectedAt.UnixMilli(), int64(c.SessionExpiry)
 	if socket {
-		info.SourceIP, info.SourcePort = c.ip, c.port
-		info.TargetIP, info.TargetPort = splitHostPort(c.local)
+		info.SourceIP, info.SourcePort = c.SourceIP, c.SourcePort
+		info.TargetIP, info.TargetPort = c.TargetIP, c.TargetPort
 	}
 	awsrest.WriteJSON(w, requestID(w), info)
 }
@@ -92,8 +90,8 @@ func optionalBool(r *http.Request, name string) (bool, *awsrest.Error) {
 // The client gets DISCONNECT 0x98 Administrative action (MQTT 5; the code is
 // unconfirmed) and its socket closes; the Last Will is sent unless
 // preventWillMessage; cleanSession=true also ends a persistent session.
-// AWS: mqtt.html "Managing MQTT connections" (broker.md §1.12, §4.2).
-func (s *Server) handleDeleteConnection(w http.ResponseWriter, r *http.Request) {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_DeleteConnection.html#API_iotdata_DeleteConnection_RequestSyntax
+func (s *Service) handleDeleteConnection(w http.ResponseWriter, r *http.Request) {
 	id, apiErr := clientIDParam(r)
 	if apiErr != nil {
 		writeError(w, apiErr)
@@ -114,41 +112,15 @@ func (s *Server) handleDeleteConnection(w http.ResponseWriter, r *http.Request) 
 	w.WriteHeader(http.StatusOK) // AWS: "HTTP 200 OK with no response body"
 }
 
-func (s *Server) deleteConnection(id string, clean, preventWill bool) *awsrest.Error {
-	cl, ok := s.broker.Clients.Get(id)
-	if !ok || cl.Net.Inline {
+func (s *Service) deleteConnection(id string, clean, preventWill bool) *awsrest.Error {
+	err := s.cfg.Connections.DeleteConnection(id, clean, preventWill)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mqttapi.ErrNotConnected):
 		return notConnected(id)
 	}
-	if c, live := s.conns.connected(id); live {
-		if preventWill {
-			clearWill(c.cl)
-		}
-		s.endConnection(c.cl, reasonAPI, packets.ErrAdministrativeAction)
-		wait := time.NewTimer(takeoverWait)
-		defer wait.Stop()
-		select {
-		case <-c.ended:
-		case <-wait.C:
-			return awsrest.Errorf(http.StatusInternalServerError, awsrest.InternalFailure, "the connection did not end")
-		}
-	} else if cl.Properties.Clean && cl.Properties.ProtocolVersion < 5 {
-		return notConnected(id)
-	}
-	if clean {
-		s.endSession(cl)
-	}
-	return nil
-}
-
-// endSession removes an offline client's persistent session.
-func (s *Server) endSession(cl *mqtt.Client) {
-	if cur, ok := s.broker.Clients.Get(cl.ID); !ok || cur != cl || !cl.Closed() {
-		return // reconnected meanwhile
-	}
-	cl.ClearInflights()
-	s.broker.UnsubscribeClient(cl)
-	s.broker.Clients.Delete(cl.ID)
-	s.conns.forgetSession(cl.ID)
+	return awsrest.Errorf(http.StatusInternalServerError, awsrest.InternalFailure, "%v", err)
 }
 
 // subscriptionSummary is one entry of ListSubscriptions.
@@ -159,7 +131,7 @@ type subscriptionSummary struct {
 
 // handleListSubscriptions serves ListSubscriptions:
 // GET /connections/{clientId}/subscriptions (default page size 20).
-func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleListSubscriptions(w http.ResponseWriter, r *http.Request) {
 	id, apiErr := clientIDParam(r)
 	if apiErr != nil {
 		writeError(w, apiErr)
@@ -170,12 +142,11 @@ func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request)
 		writeError(w, apiErr)
 		return
 	}
-	cl, ok := s.broker.Clients.Get(id)
-	if !ok || cl.Net.Inline {
+	subs, ok := s.cfg.Connections.Subscriptions(id)
+	if !ok {
 		writeError(w, notConnected(id))
 		return
 	}
-	subs := cl.State.Subscriptions.GetAll()
 	filters := make([]string, 0, len(subs))
 	for f := range subs {
 		filters = append(filters, f)
@@ -190,7 +161,7 @@ func (s *Server) handleListSubscriptions(w http.ResponseWriter, r *http.Request)
 		NextToken     string                `json:"nextToken,omitempty"`
 	}{Subscriptions: make([]subscriptionSummary, 0, len(names)), NextToken: next}
 	for _, f := range names {
-		out.Subscriptions = append(out.Subscriptions, subscriptionSummary{TopicFilter: f, QoS: min(subs[f].Qos, 1)})
+		out.Subscriptions = append(out.Subscriptions, subscriptionSummary{TopicFilter: f, QoS: min(subs[f], 1)})
 	}
 	awsrest.WriteJSON(w, requestID(w), out)
 }

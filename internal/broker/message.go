@@ -1,8 +1,7 @@
-package emulator
+package broker
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -10,59 +9,42 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/internal/topic"
 )
 
-// Message is an MQTT message the emulator publishes on behalf of a caller:
-// the HTTP data plane, a Go test, or a service such as shadows or rules.
-type Message struct {
-	Topic   string
-	Payload []byte
-	QoS     byte // 0 or 1; AWS has no QoS 2
-	Retain  bool
-
-	// MQTT 5 properties, passed to MQTT 5 subscribers; MQTT 3.1.1
-	// subscribers receive the message without them.
-	// AWS: mqtt.html#mqtt5 (broker.md §1.9).
-	ContentType       string
-	ResponseTopic     string
-	CorrelationData   []byte
-	UserProperties    []UserProperty
-	PayloadFormatUTF8 bool          // payload format indicator 1
-	MessageExpiry     time.Duration // 0 = never; whole seconds on the wire
-}
-
-// UserProperty is an MQTT 5 user property; order and duplicates are kept.
-type UserProperty struct {
-	Key, Value string
-}
-
-// ErrQoS is returned for a QoS other than 0 or 1.
-var ErrQoS = errors.New("qos must be 0 or 1")
+// Message and UserProperty are internal/mqttapi's: the root re-exports
+// them as emulator.Message, and the services build them without importing
+// the broker.
+type (
+	Message      = mqttapi.Message
+	UserProperty = mqttapi.UserProperty
+)
 
 // Publish delivers m to subscribers as if a client had published it; it
 // returns once the message is handed to every subscriber's queue.
-func (s *Server) Publish(ctx context.Context, m Message) error {
+func (s *Broker) Publish(ctx context.Context, m Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
 	if m.QoS > 1 {
-		return fmt.Errorf("publish %q: %w", m.Topic, ErrQoS)
+		return fmt.Errorf("publish %q: %w", m.Topic, mqttapi.ErrQoS)
 	}
 	if err := topic.ValidateName(m.Topic, s.topicLimits()); err != nil {
 		return fmt.Errorf("publish %q: %w", m.Topic, err)
 	}
-	if err := s.broker.InjectPacket(s.inline, m.packet()); err != nil {
+	if err := s.broker.InjectPacket(s.inline, packetOf(m)); err != nil {
 		return fmt.Errorf("publish %q: %w", m.Topic, err)
 	}
 	return nil
 }
 
-func (s *Server) topicLimits() topic.Limits {
+func (s *Broker) topicLimits() topic.Limits {
 	return topic.Limits{MaxBytes: s.cfg.Limits.TopicBytes, MaxLevels: s.cfg.Limits.TopicLevels}
 }
 
-func (m Message) packet() packets.Packet {
+// packetOf converts a Message to the mochi packet that carries it.
+func packetOf(m Message) packets.Packet {
 	pk := packets.Packet{
 		FixedHeader: packets.FixedHeader{Type: packets.Publish, Qos: m.QoS, Retain: m.Retain},
 		TopicName:   m.Topic,
@@ -87,7 +69,7 @@ func (m Message) packet() packets.Packet {
 // Subscribe calls fn for every message published to a topic matching
 // filter, from any client or from Publish, until the returned function is
 // called. fn runs on the publishing goroutine and must not block.
-func (s *Server) Subscribe(filter string, fn func(Message)) (unsubscribe func(), err error) {
+func (s *Broker) Subscribe(filter string, fn func(Message)) (unsubscribe func(), err error) {
 	if err := topic.ValidateFilter(filter, s.topicLimits()); err != nil {
 		return nil, fmt.Errorf("subscribe %q: %w", filter, err)
 	}

@@ -1,18 +1,16 @@
-package emulator
+package iotdata
 
 import (
 	"encoding/json"
 	"net/http"
-	"strings"
-
-	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 )
 
 // retainedMessage is the body of GetRetainedMessage; []byte fields are
 // base64 in JSON, as the model's blobs.
-// AWS: iot-data service-2.json GetRetainedMessageResponse (broker.md §4.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_GetRetainedMessage.html#API_iotdata_GetRetainedMessage_ResponseSyntax
 type retainedMessage struct {
 	Topic            string `json:"topic"`
 	Payload          []byte `json:"payload"`
@@ -28,39 +26,28 @@ type retainedSummary struct {
 	LastModifiedTime int64  `json:"lastModifiedTime"`
 }
 
-// retained returns the retained message of a topic. mochi's own $SYS
-// messages are not AWS's: $ topics never hold a retained message on AWS
-// (RETAIN on reserved topics is refused).
-func (s *Server) retained(topic string) (packets.Packet, bool) {
-	if strings.HasPrefix(topic, "$") {
-		return packets.Packet{}, false
-	}
-	pk, ok := s.broker.Topics.Retained.Get(topic)
-	return pk, ok && len(pk.Payload) > 0
-}
-
 // handleGetRetained serves GetRetainedMessage: GET /retainedMessage/{topic}.
-func (s *Server) handleGetRetained(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleGetRetained(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("topic")
-	pk, ok := s.retained(name)
+	rm, ok := s.cfg.Retained.RetainedMessage(name)
 	if !ok {
 		writeError(w, awsrest.Errorf(http.StatusNotFound, awsrest.ResourceNotFound,
 			"No retained message exists for topic: %s", name))
 		return
 	}
-	out := retainedMessage{Topic: name, Payload: pk.Payload, QoS: pk.FixedHeader.Qos, LastModifiedTime: pk.Created * 1000}
-	if len(pk.Properties.User) > 0 {
-		out.UserProperties = encodeUserProperties(pk.Properties.User)
+	out := retainedMessage{Topic: name, Payload: rm.Payload, QoS: rm.QoS, LastModifiedTime: rm.LastModified.UnixMilli()}
+	if len(rm.UserProperties) > 0 {
+		out.UserProperties = encodeUserProperties(rm.UserProperties)
 	}
 	awsrest.WriteJSON(w, requestID(w), out)
 }
 
 // encodeUserProperties writes user properties as the JSON array of
 // one-key objects that Publish takes in x-amz-mqtt5-user-properties.
-func encodeUserProperties(props []packets.UserProperty) []byte {
+func encodeUserProperties(props []mqttapi.UserProperty) []byte {
 	objs := make([]map[string]string, 0, len(props))
 	for _, p := range props {
-		objs = append(objs, map[string]string{p.Key: p.Val})
+		objs = append(objs, map[string]string{p.Key: p.Value})
 	}
 	b, _ := json.Marshal(objs) // maps of strings always marshal
 	return b
@@ -68,18 +55,16 @@ func encodeUserProperties(props []packets.UserProperty) []byte {
 
 // handleListRetained serves ListRetainedMessages: GET /retainedMessage.
 // The default page size is 200 (the model gives none).
-func (s *Server) handleListRetained(w http.ResponseWriter, r *http.Request) {
+func (s *Service) handleListRetained(w http.ResponseWriter, r *http.Request) {
 	limit, apiErr := maxResults(r, 200)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	all := s.broker.Topics.Retained.GetAll()
+	all := s.cfg.Retained.RetainedMessages()
 	topics := make([]string, 0, len(all))
-	for t, pk := range all {
-		if !strings.HasPrefix(t, "$") && len(pk.Payload) > 0 {
-			topics = append(topics, t)
-		}
+	for t := range all {
+		topics = append(topics, t)
 	}
 	names, next, apiErr := page(topics, r.URL.Query().Get("nextToken"), limit)
 	if apiErr != nil {
@@ -91,9 +76,9 @@ func (s *Server) handleListRetained(w http.ResponseWriter, r *http.Request) {
 		NextToken      string            `json:"nextToken,omitempty"`
 	}{RetainedTopics: make([]retainedSummary, 0, len(names)), NextToken: next}
 	for _, t := range names {
-		pk := all[t]
+		rm := all[t]
 		out.RetainedTopics = append(out.RetainedTopics, retainedSummary{
-			Topic: t, PayloadSize: len(pk.Payload), QoS: pk.FixedHeader.Qos, LastModifiedTime: pk.Created * 1000,
+			Topic: t, PayloadSize: len(rm.Payload), QoS: rm.QoS, LastModifiedTime: rm.LastModified.UnixMilli(),
 		})
 	}
 	awsrest.WriteJSON(w, requestID(w), out)

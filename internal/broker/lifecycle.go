@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"encoding/json"
@@ -9,14 +9,14 @@ import (
 // Lifecycle event topics and the JSON AWS publishes on them. Field order
 // follows AWS's examples; thingName is absent because the emulator has no
 // exclusive thing associations yet.
-// AWS: life-cycle-events.html (broker.md §3).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
 const (
 	presenceTopic      = "$aws/events/presence/"
 	subscriptionsTopic = "$aws/events/subscriptions/"
 )
 
 // Disconnect reasons the emulator causes.
-// AWS: life-cycle-events.html#connect-disconnect (broker.md §3.2).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
 const (
 	reasonClientInitiated = "CLIENT_INITIATED_DISCONNECT"
 	reasonClientError     = "CLIENT_ERROR"
@@ -58,7 +58,7 @@ type subscriptionEvent struct {
 }
 
 // connectFailedEvent has no versionNumber.
-// AWS: life-cycle-events.html#connect-failed (broker.md §3.3).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-authfailure-event
 type connectFailedEvent struct {
 	ClientID             string `json:"clientId"`
 	Timestamp            int64  `json:"timestamp"`
@@ -70,12 +70,13 @@ type connectFailedEvent struct {
 }
 
 // wantsEvents reports whether a client ID gets lifecycle events.
-// AWS: life-cycle-events.html "Client IDs that contain # or + do not receive lifecycle events."
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
+// "Client IDs that contain # or + do not receive lifecycle events."
 func wantsEvents(clientID string) bool { return !strings.ContainsAny(clientID, "+#") }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }
 
-func (s *Server) publishConnected(c *conn) {
+func (s *Broker) publishConnected(c *conn) {
 	if !c.events {
 		return
 	}
@@ -85,7 +86,7 @@ func (s *Server) publishConnected(c *conn) {
 	})
 }
 
-func (s *Server) publishDisconnected(c *conn, reason string, at time.Time) {
+func (s *Broker) publishDisconnected(c *conn, reason string, at time.Time) {
 	if !c.events {
 		return
 	}
@@ -97,9 +98,9 @@ func (s *Server) publishDisconnected(c *conn, reason string, at time.Time) {
 }
 
 // publishSubscriptions publishes one event per SUBSCRIBE or UNSUBSCRIBE
-// packet, listing its filters (whether AWS splits them is unconfirmed,
-// broker.md §3.4).
-func (s *Server) publishSubscriptions(c *conn, eventType string, filters []string) {
+// packet, listing its filters (whether AWS splits them is unconfirmed).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#subscribe-unsubscribe-events
+func (s *Broker) publishSubscriptions(c *conn, eventType string, filters []string) {
 	if !c.events || len(filters) == 0 {
 		return
 	}
@@ -109,7 +110,7 @@ func (s *Server) publishSubscriptions(c *conn, eventType string, filters []strin
 	})
 }
 
-func (s *Server) publishConnectFailed(clientID, principal, ip string) {
+func (s *Broker) publishConnectFailed(clientID, principal, ip string) {
 	if !wantsEvents(clientID) {
 		return
 	}
@@ -122,15 +123,15 @@ func (s *Server) publishConnectFailed(clientID, principal, ip string) {
 
 // publishEvent publishes a lifecycle event through the inline client, so
 // that subscribers and the rules engine see it like any message. Events go
-// at QoS 1 (AWS's QoS is unconfirmed, broker.md §3) and skip the topic
+// at QoS 1 (AWS's QoS is unconfirmed) and skip the topic
 // limits: a client ID may hold slashes.
-func (s *Server) publishEvent(topic string, v any) {
+func (s *Broker) publishEvent(topic string, v any) {
 	payload, err := json.Marshal(v)
 	if err != nil {
 		s.log.Error("encode lifecycle event", "topic", topic, "error", err)
 		return
 	}
-	if err := s.broker.InjectPacket(s.inline, Message{Topic: topic, Payload: payload, QoS: 1}.packet()); err != nil {
+	if err := s.broker.InjectPacket(s.inline, packetOf(Message{Topic: topic, Payload: payload, QoS: 1})); err != nil {
 		s.log.Debug("publish lifecycle event", "topic", topic, "error", err)
 	}
 }

@@ -1,8 +1,7 @@
-package emulator
+package broker
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -10,6 +9,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/internal/topic"
 )
 
@@ -18,7 +18,7 @@ import (
 // for packet checks, session.go for connections, lifecycle.go for events).
 type hook struct {
 	mqtt.HookBase
-	server *Server
+	server *Broker
 }
 
 func (h *hook) ID() string { return "iotemu" }
@@ -148,7 +148,8 @@ func (h *hook) OnPublishDropped(cl *mqtt.Client, pk packets.Packet) {
 // messages away from wildcard filters: mochi skips retained delivery for a
 // subscription whose Retain Handling is 2.
 // AWS: mqtt.html "Subscription to topic filters that contain a wildcard
-// character can't receive retained messages" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-retain).
+// character can't receive retained messages":
+// https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-retain
 func (h *hook) OnSubscribe(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	if cl.Net.Inline {
 		return pk
@@ -209,7 +210,8 @@ func (h *hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 
 // OnPacketEncode adds AWS's CONNACK properties and clears DUP, which AWS
 // never sets.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 CONNACK properties and "The MQTT DUP flag is not supported".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5
+// (CONNACK properties) and #mqtt-differences ("The MQTT DUP flag is not supported").
 func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
 	switch pk.FixedHeader.Type {
 	case packets.Publish:
@@ -260,7 +262,7 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 		return
 	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
-		r.handle(context.Background(), messageOf(pk))
+		r.handle(h.server.ctx, messageOf(pk))
 		return
 	}
 	h.server.warnUnserved(cl, pk.TopicName, "publish")
@@ -268,7 +270,7 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 
 // warnUnserved logs a publish or subscription on a reserved topic of a
 // feature iotemu does not serve yet: AWS would answer, iotemu will not.
-func (s *Server) warnUnserved(cl *mqtt.Client, name, op string) {
+func (s *Broker) warnUnserved(cl *mqtt.Client, name, op string) {
 	if f := s.reserved.unservedFeature(name); f != "" {
 		client := "(http)"
 		if cl != nil && !cl.Net.Inline {
@@ -282,9 +284,9 @@ func (s *Server) warnUnserved(cl *mqtt.Client, name, op string) {
 // a message without one keeps none (mochi's MaximumMessageExpiryInterval is 0).
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5 (message expiry).
 func clampExpiry(pk *packets.Packet) {
-	if pk.Properties.MessageExpiryInterval > maxMessageExpiry {
-		pk.Properties.MessageExpiryInterval = maxMessageExpiry
-		pk.Expiry = pk.Created + maxMessageExpiry
+	if pk.Properties.MessageExpiryInterval > mqttapi.MaxMessageExpiry {
+		pk.Properties.MessageExpiryInterval = mqttapi.MaxMessageExpiry
+		pk.Expiry = pk.Created + mqttapi.MaxMessageExpiry
 	}
 }
 

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"net/http"
@@ -24,18 +24,9 @@ var upgrader = websocket.Upgrader{
 // goroutine until it ends. SigV4 query parameters (X-Amz-Algorithm,
 // X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature,
 // X-Amz-Security-Token) are accepted; permissive mode does not verify them,
-// strict mode does before upgrading (authCore.upgrade).
-func (s *Server) handleWebSocket(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	if s.state != started {
-		s.mu.Unlock()
-		http.Error(w, "server is not running", http.StatusServiceUnavailable)
-		return
-	}
-	s.serving.Add(1) // under mu, so Close's Wait cannot begin before it
-	s.mu.Unlock()
-	defer s.serving.Done()
-
+// strict mode does before upgrading (authCore.upgrade). The root calls it
+// only between Serve and Close, counting it among what Close waits for.
+func (s *Broker) HandleWebSocket(w http.ResponseWriter, r *http.Request) {
 	listener := s.mqttLns[listenerWS]
 	if r.TLS != nil {
 		listener = s.mqttLns[listenerWSS]

@@ -1,4 +1,4 @@
-package emulator
+package iotdata
 
 import (
 	"encoding/base64"
@@ -11,37 +11,34 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/internal/awsrest"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/internal/topic"
 )
 
 // handlePublish serves iot-data Publish: POST /topics/{topic}.
-// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html;
-// botocore iot-data service-2.json PublishRequest (broker.md §4.2, §4.5).
-func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request) {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+func (s *Service) handlePublish(w http.ResponseWriter, r *http.Request) {
 	m, apiErr := s.parsePublish(r)
 	if apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
-	if err := s.Publish(r.Context(), m); err != nil {
+	if err := s.cfg.Publisher.Publish(r.Context(), m); err != nil {
 		writeError(w, awsrest.Errorf(http.StatusInternalServerError, awsrest.InternalFailure, "%v", err))
 		return
 	}
-	// AWS: observed success body {"message":"OK","traceId":<request ID>} (broker.md §4.5).
+	// AWS: observed success body {"message":"OK","traceId":<request ID>}, as in
+	// https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-tutorial.html#custom-auth-tutorial
 	awsrest.WriteJSON(w, requestID(w), struct {
 		Message string `json:"message"`
 		TraceID string `json:"traceId"`
 	}{"OK", requestID(w)})
 }
 
-func invalid(format string, args ...any) *awsrest.Error {
-	return awsrest.Errorf(http.StatusBadRequest, awsrest.InvalidRequest, format, args...)
-}
-
 // parsePublish turns the request into a Message, or the error AWS answers.
-func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
+func (s *Service) parsePublish(r *http.Request) (mqttapi.Message, *awsrest.Error) {
 	q := r.URL.Query()
-	m := Message{Topic: r.PathValue("topic"), ContentType: q.Get("contentType"), ResponseTopic: q.Get("responseTopic")}
+	m := mqttapi.Message{Topic: r.PathValue("topic"), ContentType: q.Get("contentType"), ResponseTopic: q.Get("responseTopic")}
 	if err := topic.ValidateName(m.Topic, s.topicLimits()); err != nil {
 		return m, invalid("Invalid topic name: %v", err)
 	}
@@ -52,13 +49,14 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 		}
 		m.Retain = b
 	}
-	// AWS: reserved-topics.html — only the $ topics AWS defines may be
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html#reserved-topics — only the $ topics AWS defines may be
 	// published to, never with RETAIN (mqtt.html). AWS's HTTP answer is
 	// unconfirmed; 403 is what it sends for a publish it does not allow.
-	if strings.HasPrefix(m.Topic, "$") && (m.Retain || !s.reserved.mayPublish(m.Topic)) {
+	if strings.HasPrefix(m.Topic, "$") && (m.Retain || !s.cfg.Publisher.MayPublish(m.Topic)) {
 		return m, awsrest.Errorf(http.StatusForbidden, awsrest.Forbidden, "Forbidden")
 	}
-	// AWS: service-2.json Qos shape (min 0, max 1), default 0.
+	// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+	// (qos 0–1), default 0.
 	switch q.Get("qos") {
 	case "", "0":
 	case "1":
@@ -67,7 +65,8 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 		return m, invalid("Invalid qos: %q, expected 0 or 1", q.Get("qos"))
 	}
 	if m.ResponseTopic != "" {
-		// AWS: service-2.json PublishRequest.responseTopic "must not contain wildcard characters".
+		// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+		// responseTopic "must not contain wildcard characters".
 		if err := topic.ValidateName(m.ResponseTopic, s.topicLimits()); err != nil {
 			return m, invalid("Invalid responseTopic: %v", err)
 		}
@@ -77,22 +76,18 @@ func (s *Server) parsePublish(r *http.Request) (Message, *awsrest.Error) {
 		if err != nil || secs < 0 {
 			return m, invalid("Invalid messageExpiry: %q", v)
 		}
-		m.MessageExpiry = time.Duration(min(secs, maxMessageExpiry)) * time.Second
+		m.MessageExpiry = time.Duration(min(secs, mqttapi.MaxMessageExpiry)) * time.Second
 	}
 	if apiErr := parseMQTT5Headers(r.Header, &m); apiErr != nil {
 		return m, apiErr
 	}
-	payload, apiErr := readPayload(r, s.cfg.Limits.PayloadBytes)
+	payload, apiErr := readPayload(r, s.cfg.PayloadBytes)
 	if apiErr != nil {
 		return m, apiErr
 	}
 	m.Payload = payload
 	return m, nil
 }
-
-// maxMessageExpiry is AWS's cap on the MQTT 5 message expiry interval.
-// AWS: mqtt.html#mqtt5 "Message Expiry" — 7 days (broker.md §1.9).
-const maxMessageExpiry = 604800
 
 // parseBool accepts true/false in any case; AWS's docs show TRUE.
 func parseBool(v string) (bool, error) {
@@ -106,8 +101,8 @@ func parseBool(v string) (bool, error) {
 }
 
 // readPayload reads the body, refusing one over the payload limit.
-// AWS: iot-core.html#message-broker-limits, 128 KB per publish; the status
-// for HTTP is unconfirmed (docs/compatibility.md "HTTP payload over the limit").
+// AWS: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits,
+// 128 KB per publish; the status for HTTP is unconfirmed (docs/compatibility.md "HTTP payload over the limit").
 func readPayload(r *http.Request, limit int) ([]byte, *awsrest.Error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {
@@ -121,9 +116,9 @@ func readPayload(r *http.Request, limit int) ([]byte, *awsrest.Error) {
 }
 
 // parseMQTT5Headers reads the x-amz-mqtt5-* headers of Publish.
-// AWS: service-2.json PublishRequest userProperties, payloadFormatIndicator,
-// correlationData (broker.md §4.2 notes).
-func parseMQTT5Headers(h http.Header, m *Message) *awsrest.Error {
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_Publish.html#API_iotdata_Publish_RequestSyntax
+// (userProperties, payloadFormatIndicator, correlationData).
+func parseMQTT5Headers(h http.Header, m *mqttapi.Message) *awsrest.Error {
 	if v := h.Get("x-amz-mqtt5-user-properties"); v != "" {
 		props, err := parseUserProperties(v)
 		if err != nil {
@@ -150,7 +145,7 @@ func parseMQTT5Headers(h http.Header, m *Message) *awsrest.Error {
 
 // parseUserProperties decodes base64 of a JSON array of objects such as
 // [{"deviceName":"alpha"},{"deviceCnt":"45"}], keeping key order.
-func parseUserProperties(v string) ([]UserProperty, error) {
+func parseUserProperties(v string) ([]mqttapi.UserProperty, error) {
 	raw, err := base64.StdEncoding.DecodeString(v)
 	if err != nil {
 		return nil, errors.New("not base64")
@@ -159,7 +154,7 @@ func parseUserProperties(v string) ([]UserProperty, error) {
 	if err := json.Unmarshal(raw, &objects); err != nil {
 		return nil, errors.New("not a JSON array of objects")
 	}
-	var props []UserProperty
+	var props []mqttapi.UserProperty
 	for _, o := range objects {
 		kvs, err := orderedStringObject(o)
 		if err != nil {
@@ -171,12 +166,12 @@ func parseUserProperties(v string) ([]UserProperty, error) {
 }
 
 // orderedStringObject decodes a JSON object of string values in key order.
-func orderedStringObject(raw json.RawMessage) ([]UserProperty, error) {
+func orderedStringObject(raw json.RawMessage) ([]mqttapi.UserProperty, error) {
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
 		return nil, errors.New("not a JSON array of objects")
 	}
-	var props []UserProperty
+	var props []mqttapi.UserProperty
 	for dec.More() {
 		k, err := dec.Token()
 		if err != nil {
@@ -186,7 +181,7 @@ func orderedStringObject(raw json.RawMessage) ([]UserProperty, error) {
 		if err := dec.Decode(&val); err != nil {
 			return nil, errors.New("property values must be strings")
 		}
-		props = append(props, UserProperty{Key: k.(string), Value: val})
+		props = append(props, mqttapi.UserProperty{Key: k.(string), Value: val})
 	}
 	return props, nil
 }

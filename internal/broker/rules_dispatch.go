@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"context"
@@ -20,14 +20,15 @@ import (
 // ruleQueueSize bounds the messages waiting for the rules, over all workers.
 // A message arriving when its worker's queue is full is dropped and logged:
 // AWS throttles the rules engine too (its log's RuleMessageThrottled event,
-// rules-sql.md §7.6), and a publisher must never wait for rules.
+// https://docs.aws.amazon.com/iot/latest/developerguide/cwl-format.html#rule-engine-logs),
+// and a publisher must never wait for rules.
 const ruleQueueSize = 8192
 
 // ruleDispatch runs the rules off the publish path: the broker's hook only
 // checks the topic index and queues; workers evaluate. Messages are sharded
 // by topic, so rules see the messages of one topic in publish order.
 type ruleDispatch struct {
-	engine  *rules.Engine
+	engine  RulesEngine
 	log     *slog.Logger
 	now     func() time.Time // the broker's receive time of a message
 	seed    maphash.Seed
@@ -46,13 +47,13 @@ type queuedMessage struct {
 	viaMQTT bool // published by an MQTT client: the message gets a trace ID
 }
 
-func newRuleDispatch(engine *rules.Engine, log *slog.Logger, now func() time.Time) *ruleDispatch {
+func newRuleDispatch(base context.Context, engine RulesEngine, log *slog.Logger, now func() time.Time) *ruleDispatch {
 	n := max(2, runtime.GOMAXPROCS(0))
 	d := &ruleDispatch{engine: engine, log: log, now: now, seed: maphash.MakeSeed(), queues: make([]chan queuedMessage, n)}
 	for i := range d.queues {
 		d.queues[i] = make(chan queuedMessage, ruleQueueSize/n)
 	}
-	d.ctx, d.cancel = context.WithCancel(context.Background())
+	d.ctx, d.cancel = context.WithCancel(base)
 	return d
 }
 
@@ -119,7 +120,7 @@ func (d *ruleDispatch) offer(qm queuedMessage) {
 // client, the HTTP API or the emulator itself (shadow responses, lifecycle
 // events, republished messages) after its delivery and PUBACK.
 // AWS: iot-rules.html (rules act on messages published to the broker).
-func (s *Server) offerToRules(cl *mqtt.Client, pk packets.Packet) {
+func (s *Broker) offerToRules(cl *mqtt.Client, pk packets.Packet) {
 	if !s.ruleQueue.wants(pk.TopicName) {
 		return
 	}
@@ -160,7 +161,7 @@ func ruleMessageOf(pk packets.Packet) rules.Message {
 // principal, custom authorizer's principalId); an anonymous client of the
 // permissive mode has none (Undefined).
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-function-principal
-func (s *Server) rulePrincipal(cl *mqtt.Client) string {
+func (s *Broker) rulePrincipal(cl *mqtt.Client) string {
 	if c := s.conns.get(cl); c != nil {
 		if c.identified {
 			return c.principal

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"context"
@@ -8,7 +8,8 @@ import (
 // reservedRoute is one family of AWS reserved topics: which operations a
 // client may perform on it, and which service, if any, handles what clients
 // publish there.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html: "Topics that begin with a dollar
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html#reserved-topics
+// "Topics that begin with a dollar
 // sign ($) are reserved ... Unsupported publish or subscribe operations to
 // reserved topics can result in a terminated connection."
 type reservedRoute struct {
@@ -39,7 +40,7 @@ func newRoute(family, pattern string, publish, subscribe bool) reservedRoute {
 	return reservedRoute{family: family, pattern: strings.Split(pattern, "/"), publish: publish, subscribe: subscribe}
 }
 
-// newReservedTable lists the families of https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html.
+// newReservedTable lists the families of reserved-topics.html.
 func newReservedTable() *reservedTable {
 	const (
 		pub, sub = true, true
@@ -185,3 +186,7 @@ func alternative(p, l string) bool {
 	}
 	return false
 }
+
+// MayPublish reports whether a client may publish to a $ topic: the
+// reserved table's answer, which the iot-data Publish applies too.
+func (s *Broker) MayPublish(topic string) bool { return s.reserved.mayPublish(topic) }

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"crypto/tls"

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"context"
@@ -31,7 +31,7 @@ const reasonCustomAuthTTL = "CUSTOMAUTH_TTL_EXPIRATION"
 // ctx is the base context of the authorizer invocations of MQTT
 // connections (at CONNECT and at refresh), cancelled by close.
 type deadlineTimers struct {
-	s      *Server
+	s      *Broker
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -48,8 +48,8 @@ type timerEntry struct {
 	refresh, disconnect *time.Timer
 }
 
-func newDeadlineTimers(s *Server) *deadlineTimers {
-	ctx, cancel := context.WithCancel(context.Background())
+func newDeadlineTimers(s *Broker) *deadlineTimers {
+	ctx, cancel := context.WithCancel(s.ctx)
 	return &deadlineTimers{s: s, ctx: ctx, cancel: cancel, entries: map[*timerEntry]struct{}{}}
 }
 
@@ -168,19 +168,10 @@ func (t *deadlineTimers) close() {
 	t.cancel()
 }
 
-// authNow is the clock of the deadlines (Config.Auth.Now, else time.Now).
-func (s *Server) authNow() time.Time {
-	if s.cfg.Auth.Now != nil {
-		return s.cfg.Auth.Now()
+// authNow is the clock of the deadlines (Config.AuthNow, else time.Now).
+func (s *Broker) authNow() time.Time {
+	if s.cfg.AuthNow != nil {
+		return s.cfg.AuthNow()
 	}
 	return time.Now()
-}
-
-// authSecond is how long one of the authorizer's seconds lasts:
-// Limits.CustomAuthSecond (tests shorten it), default one second.
-func (s *Server) authSecond() time.Duration {
-	if d := s.cfg.Limits.CustomAuthSecond; d > 0 {
-		return d
-	}
-	return time.Second
 }

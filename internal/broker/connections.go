@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"net"
@@ -166,7 +166,7 @@ func (r *registry) get(cl *mqtt.Client) *conn {
 
 // add registers a connection whose CONNACK is about to be sent. A session
 // resumed keeps its identifier; versionNumber grows per client ID.
-// AWS: life-cycle-events.html (versionNumber, sessionIdentifier).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect (versionNumber, sessionIdentifier).
 func (r *registry) add(c *conn, resumed bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -210,7 +210,8 @@ func (r *registry) connected(id string) (*conn, bool) {
 
 // lastDisconnect returns the last disconnect of a client ID within the
 // window AWS keeps it.
-// AWS: iot-data service-2.json GetConnectionResponse.disconnectedSince
+// AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_iotdata_GetConnection.html#API_iotdata_GetConnection_ResponseSyntax
+// disconnectedSince
 // ("available for 30 minutes after the client disconnects").
 func (r *registry) lastDisconnect(id string, now time.Time) (disconnectRecord, bool) {
 	r.mu.Lock()
@@ -244,5 +245,6 @@ func splitHostPort(a net.Addr) (string, int) {
 }
 
 // newSessionID returns a sessionIdentifier in AWS's current form, a UUID.
-// AWS: life-cycle-events.html example "00000000-0000-0000-0000-000000000000".
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect example
+// "00000000-0000-0000-0000-000000000000".
 func newSessionID() string { return awsrest.NewRequestID() }

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"crypto/tls"
@@ -8,6 +8,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/internal/authz"
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
 // Strict mode's glue between mochi and internal/authz, which decides who a
@@ -16,11 +17,11 @@ import (
 // keeps each connection's authz.Conn on its brokerConn. The custom
 // authorizer's deadlines are run by authtimers.go.
 //
-// In permissive mode Server.auth is nil: every check is one nil test.
+// In permissive mode Broker.auth is nil: every check is one nil test.
 
 // authCore is strict mode's authorizer, seen from the broker.
 type authCore struct {
-	s *Server
+	s *Broker
 	z *authz.Authorizer
 }
 
@@ -29,18 +30,6 @@ type authCore struct {
 // failed".
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
 const reasonAuthError = "AUTH_ERROR"
-
-// newAuth returns the auth core of strict mode, nil in permissive mode.
-func newAuth(s *Server) (*authCore, error) {
-	if !s.cfg.Auth.strict() {
-		return nil, nil
-	}
-	z, err := authz.New(s.cfg.authzConfig(), s.iotreg)
-	if err != nil {
-		return nil, err
-	}
-	return &authCore{s: s, z: z}, nil
-}
 
 // authorizeConnect authenticates a CONNECT and authorises iot:Connect (and
 // the Will); the connection's authorisation is kept on its brokerConn and
@@ -163,42 +152,8 @@ func (a *authCore) deny(cl *mqtt.Client, pk packets.Packet) (packets.Packet, err
 func (a *authCore) upgrade(w http.ResponseWriter, r *http.Request) (*authz.Identity, bool) {
 	id, err := a.z.Upgrade(r.Context(), r)
 	if err != nil {
-		writeError(w, authz.AsError(err).APIError())
+		awsrest.WriteError(w, awsrest.RequestID(w), authz.AsError(err).APIError())
 		return nil, false
 	}
 	return id, true
-}
-
-// withAuth wraps the router: strict mode authorises every iot-data and
-// control-plane request before its handler runs. Permissive mode: h.
-func (s *Server) withAuth(h http.Handler) http.Handler {
-	if s.auth == nil {
-		return h
-	}
-	return s.auth.z.Middleware(h, writeError)
-}
-
-// mqttTLSConfig is the MQTT TLS listener's configuration: in strict mode a
-// client certificate is required, as on AWS's port 8883, from any issuer
-// (the registry decides: RegisterCertificateWithoutCA registers
-// certificates of CAs the emulator does not know).
-func (s *Server) mqttTLSConfig() *tls.Config {
-	if s.auth == nil {
-		return s.tls
-	}
-	c := s.tls.Clone()
-	c.ClientAuth = tls.RequireAnyClientCert
-	return c
-}
-
-// httpsTLSConfig is the HTTPS listener's: a certificate is optional (SigV4
-// and custom authorizers need none, as on AWS's port 443), any issuer in
-// strict mode.
-func (s *Server) httpsTLSConfig() *tls.Config {
-	if s.auth == nil {
-		return s.tls
-	}
-	c := s.tls.Clone()
-	c.ClientAuth = tls.RequestClientCert
-	return c
 }

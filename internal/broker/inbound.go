@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"strings"
@@ -33,19 +33,21 @@ var passed = outcome{verdict: pass}
 
 // checkPublish applies AWS's rules to a client's PUBLISH, in the order a
 // client is most likely to hit them.
-func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
+func (s *Broker) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 	v5 := cl.Properties.ProtocolVersion == 5
-	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
-	// send a PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-qos).
+	// AWS: "When QoS level 2 is requested, the message broker doesn't send a
+	// PUBACK"; MQTT 5: DISCONNECT 0x9B "QoS not supported".
+	// https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences
 	if pk.FixedHeader.Qos == 2 {
 		if v5 {
 			return outcome{verdict: refuse, code: packets.ErrQosNotSupported}
 		}
 		return outcome{verdict: drop}
 	}
-	// AWS: iot-core.html#message-broker-limits 128 KB; lifecycle CLIENT_ERROR
-	// "payload that exceeds the payload limit" (https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html). The MQTT 5
-	// code is unconfirmed; 0x95 Packet too large is the specification's.
+	// AWS: 128 KB, https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits;
+	// disconnectReason CLIENT_ERROR "payload that exceeds the payload limit",
+	// https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect. The MQTT 5 code is unconfirmed; 0x95 Packet
+	// too large is the specification's.
 	if len(pk.Payload) > s.cfg.Limits.PayloadBytes {
 		return outcome{verdict: refuse, code: packets.ErrPacketTooLarge}
 	}
@@ -82,7 +84,7 @@ func (s *Server) checkPublish(cl *mqtt.Client, pk packets.Packet) outcome {
 // would answer by dropping the message silently.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes (DISCONNECT 0x94);
 // MQTT 5 [MQTT-3.3.2-7], [MQTT-3.3.2-8], [MQTT-3.3.2-9].
-func (s *Server) aliasedTopic(cl *mqtt.Client, pk packets.Packet) (string, bool) {
+func (s *Broker) aliasedTopic(cl *mqtt.Client, pk packets.Packet) (string, bool) {
 	alias := pk.Properties.TopicAlias
 	if alias == 0 || alias > s.cfg.Limits.TopicAliasMaximum {
 		return "", false
@@ -97,16 +99,16 @@ func (s *Server) aliasedTopic(cl *mqtt.Client, pk packets.Packet) (string, bool)
 // checkSubscribe applies AWS's rules to a SUBSCRIBE. Under
 // Compat.ReservedTopicAckV5 forbidden $ filters pass here and are refused
 // with SUBACK 0x87 by OnACLCheck.
-func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
+func (s *Broker) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 	v5 := cl.Properties.ProtocolVersion == 5
 	lim := s.cfg.Limits
 	// AWS: mqtt.html, CONNACK Subscription Identifier Available 0; use → DISCONNECT 0xA1.
 	if v5 && len(pk.Properties.SubscriptionIdentifier) > 0 {
 		return outcome{verdict: refuse, code: packets.ErrSubscriptionIdentifiersNotSupported}
 	}
-	// AWS: iot-core.html#message-broker-limits, 8 filters per SUBSCRIBE and 50
-	// subscriptions per connection ("the connection will be closed"); the
-	// MQTT 5 code is unconfirmed, 0x97 Quota exceeded (docs/compatibility.md).
+	// AWS: 8 filters per SUBSCRIBE and 50 subscriptions per connection ("the
+	// connection will be closed"), https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits;
+	// the MQTT 5 code is unconfirmed, 0x97 Quota exceeded (docs/compatibility.md).
 	if len(pk.Filters) > lim.FiltersPerSubscribe {
 		return outcome{verdict: refuse, code: packets.ErrQuotaExceeded}
 	}
@@ -134,15 +136,16 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 	// Strict mode, MQTT 3.1.1 (or Auth.Compat.DisconnectOnDeniedV5): a
 	// denied filter ends the connection; MQTT 5 gets SUBACK 0x87 for it
 	// (hook.OnSubscribe).
-	if s.auth != nil && (!v5 || s.cfg.Auth.Compat.DisconnectOnDeniedV5) {
+	if s.auth != nil && (!v5 || s.cfg.Compat.DisconnectOnDeniedV5) {
 		for _, f := range pk.Filters {
 			if s.auth.subscribeDenied(cl, f.Filter) {
 				return outcome{verdict: deny}
 			}
 		}
 	}
-	// AWS: mqtt.html "When QoS level 2 is requested, the message broker doesn't
-	// send a PUBACK or SUBACK." (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-qos; v5: Compat.GrantQoS1OnV5QoS2Subscribe).
+	// AWS: "When QoS level 2 is requested, the message broker doesn't send a
+	// PUBACK or SUBACK." https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-differences
+	// (v5: Compat.GrantQoS1OnV5QoS2Subscribe).
 	if qos2 && (!v5 || !s.cfg.Compat.GrantQoS1OnV5QoS2Subscribe) {
 		return outcome{verdict: drop}
 	}
@@ -151,7 +154,7 @@ func (s *Server) checkSubscribe(cl *mqtt.Client, pk packets.Packet) outcome {
 
 // maySubscribe reports whether a client may subscribe to a filter: only
 // the $ filters of the reserved table's subscribable families.
-func (s *Server) maySubscribe(filter string) bool {
+func (s *Broker) maySubscribe(filter string) bool {
 	inner := topic.Unshare(filter)
 	return !strings.HasPrefix(inner, "$") || s.reserved.maySubscribe(inner)
 }

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"errors"
@@ -18,12 +18,12 @@ import (
 // readConnect refuses, before mochi answers, the MQTT 3.1.1 CONNECTs that
 // AWS closes without a CONNACK or that mochi would answer with an MQTT 5
 // code.
-func (s *Server) readConnect(cl *mqtt.Client, pk packets.Packet) error {
+func (s *Broker) readConnect(cl *mqtt.Client, pk packets.Packet) error {
 	if pk.ProtocolVersion == 5 {
 		return nil
 	}
-	// AWS: observed, a v3 Will QoS 2 gets the connection closed without a
-	// CONNACK (docs/compatibility.md "QoS 2").
+	// Observed on AWS: a v3 Will QoS 2 gets the connection closed without a
+	// CONNACK (https://github.com/bertmelis/espMqttClient/issues/116).
 	if pk.Connect.WillFlag && pk.Connect.WillQos == 2 {
 		return packets.ErrRejectPacket
 	}
@@ -40,11 +40,12 @@ func (s *Server) readConnect(cl *mqtt.Client, pk packets.Packet) error {
 // onConnect applies the client-ID, Will and keep-alive rules. A refused
 // CONNECT gets CONNACK with a reason code (MQTT 5; MQTT 3.1.1 for client
 // IDs) or a closed socket.
-func (s *Server) onConnect(cl *mqtt.Client, pk packets.Packet) error {
+func (s *Broker) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 	v5 := cl.Properties.ProtocolVersion == 5
 	id := pk.Connect.ClientIdentifier
 	// AWS: iot-core.html#message-broker-limits "Client ID size 128 bytes";
-	// "$ is reserved for AWS IoT generated client IDs" (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html).
+	// "$ is reserved for AWS IoT generated client IDs":
+	// https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits
 	if len(id) > s.cfg.Limits.ClientIDBytes || (strings.HasPrefix(id, "$") && !s.cfg.Compat.AllowDollarClientID) {
 		_ = s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil) // closed next anyway
 		return packets.ErrClientIdentifierNotValid
@@ -59,7 +60,7 @@ func (s *Server) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 			return err
 		}
 	}
-	// AWS: keep-alive clamped to [30, 1200] s, 0 → 1200 (https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt-keep-alive). An
+	// AWS: keep-alive clamped to [30, 1200] s, 0 → 1200 (https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits). An
 	// MQTT 5 client is told the value in CONNACK Server Keep Alive.
 	if ka := s.cfg.Limits.keepAlive(pk.Connect.Keepalive); ka != pk.Connect.Keepalive {
 		cl.State.Keepalive = ka
@@ -84,7 +85,7 @@ func (s *Server) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 // publish to, which AWS treats as an authorization failure: a
 // connect_failed event and CONNACK 0x87 (MQTT 3.1.1: closed, no CONNACK).
 // AWS: mqtt.html CONNACK reason codes; life-cycle-events.html#connect-failed.
-func (s *Server) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
+func (s *Broker) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 	will := pk.Connect.WillTopic
 	code := packets.Code{}
 	switch {
@@ -105,7 +106,7 @@ func (s *Server) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 
 // principalOf returns the principalIdentifier of a connection: its
 // identity's principal, else Compat.AnonymousPrincipal.
-func (s *Server) principalOf(cl *mqtt.Client) string {
+func (s *Broker) principalOf(cl *mqtt.Client) string {
 	if p, ok := identityPrincipal(cl); ok {
 		return p
 	}
@@ -131,7 +132,7 @@ func identityPrincipal(cl *mqtt.Client) (string, bool) {
 // onSessionEstablish registers the new connection. If it takes over a
 // connected client ID, the old connection's reason is DUPLICATE_CLIENTID.
 // AWS: mqtt.html "the previously connected client is disconnected"; life-cycle-events.html.
-func (s *Server) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
+func (s *Broker) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	existing, ok := s.broker.Clients.Get(cl.ID)
 	if ok && !existing.Closed() {
 		if old := s.conns.get(existing); old != nil {
@@ -160,7 +161,7 @@ func (s *Server) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	s.conns.add(c, resumed)
 }
 
-func (s *Server) onSessionEstablished(cl *mqtt.Client) {
+func (s *Broker) onSessionEstablished(cl *mqtt.Client) {
 	c := s.conns.get(cl)
 	if c == nil {
 		return
@@ -178,7 +179,7 @@ func (s *Server) onSessionEstablished(cl *mqtt.Client) {
 	s.publishConnected(c)
 }
 
-func (s *Server) onDisconnect(cl *mqtt.Client, err error, expire bool) {
+func (s *Broker) onDisconnect(cl *mqtt.Client, err error, expire bool) {
 	c := s.conns.get(cl)
 	if c == nil {
 		return
@@ -221,7 +222,7 @@ func disconnectReason(c *conn, err, cause error) string {
 // endConnection ends a connection for a reason the emulator decided: an
 // MQTT 5 client gets DISCONNECT with code first, an MQTT 3.1.1 client (which
 // has no server DISCONNECT) only sees the socket close.
-func (s *Server) endConnection(cl *mqtt.Client, reason string, code packets.Code) {
+func (s *Broker) endConnection(cl *mqtt.Client, reason string, code packets.Code) {
 	if c := s.conns.get(cl); c != nil {
 		c.setReason(reason)
 	}
@@ -234,7 +235,7 @@ func (s *Server) endConnection(cl *mqtt.Client, reason string, code packets.Code
 
 // clientClosed handles a WebSocket Close frame: no Last Will, and the
 // disconnect is the client's.
-func (s *Server) clientClosed(cl *mqtt.Client) {
+func (s *Broker) clientClosed(cl *mqtt.Client) {
 	clearWill(cl)
 	if c := s.conns.get(cl); c != nil {
 		c.setReason(reasonClientInitiated)

@@ -1,4 +1,4 @@
-package emulator
+package broker
 
 import (
 	"reflect"
@@ -58,7 +58,7 @@ func outboundQueue(cl *mqtt.Client) (n, capacity int) {
 
 // backpressure runs on the publisher's goroutine before mochi queues a
 // delivery to c.
-func (s *Server) backpressure(c *conn) {
+func (s *Broker) backpressure(c *conn) {
 	n, capacity := outboundQueue(c.cl)
 	high := capacity * 3 / 4
 	if n < high {
@@ -96,7 +96,7 @@ func (s *Server) backpressure(c *conn) {
 // was full, logging the 1st, 2nd, 4th, 8th... drop.
 type dropCounter struct{ n atomic.Int64 }
 
-func (s *Server) onPublishDropped(cl *mqtt.Client, pk packets.Packet) {
+func (s *Broker) onPublishDropped(cl *mqtt.Client, pk packets.Packet) {
 	if n := s.drops.n.Add(1); n&(n-1) == 0 {
 		s.log.Warn("delivery dropped: subscriber's queue full", "client", cl.ID, "topic", pk.TopicName, "dropped", n)
 	}
@@ -104,4 +104,4 @@ func (s *Server) onPublishDropped(cl *mqtt.Client, pk packets.Packet) {
 
 // DroppedDeliveries returns how many deliveries were dropped because a
 // subscriber stopped reading (its queue was full).
-func (s *Server) DroppedDeliveries() int64 { return s.drops.n.Load() }
+func (s *Broker) DroppedDeliveries() int64 { return s.drops.n.Load() }

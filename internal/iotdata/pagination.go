@@ -1,4 +1,4 @@
-package emulator
+package iotdata
 
 import (
 	"net/http"

@@ -26,8 +26,9 @@ type Identity struct {
 	Certificate Certificate
 	// Thing is the connection's thing, nil if none: the thing the
 	// principal is exclusively attached to, else the thing named like the
-	// client ID. AWS: broker.md §6.4 (thing name = client ID unless an
-	// exclusive thing association), thing-policy-variables.html.
+	// client ID (the thing name is the client ID unless the principal has
+	// an exclusive thing association).
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-variables.html#thing-policy-variables
 	Thing *Thing
 	// ThingAttached is iot:Connection.Thing.IsAttached: Thing is attached
 	// to the principal.

@@ -46,7 +46,7 @@ func (s *Server) newBroker() error {
 			AnonymousPrincipal:         c.Compat.AnonymousPrincipal,
 			DisconnectOnDeniedV5:       c.Auth.Compat.DisconnectOnDeniedV5,
 		},
-		Reserved: map[string]func(context.Context, mqttapi.Message){"shadow": s.handleShadowMQTT},
+		Reserved: map[string]func(context.Context, mqttapi.Message){"shadow": s.handleShadowMQTT, "jobs": s.handleJobsMQTT},
 	})
 	if err != nil {
 		return err

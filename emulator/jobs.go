@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/internal/controlplane"
+	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/jobs"
 	iotreg "github.com/iotemu/iotemu/registry"
 )
@@ -63,16 +64,31 @@ func (s *Server) runJobTimers(ctx context.Context) {
 	}
 }
 
-// jobsPublisher sends the jobs service's messages: notifications and
-// events to every subscriber. Replies go to the topic's subscribers too,
-// not to the requesting client alone as on AWS (docs/compatibility.md
-// "Jobs").
+// handleJobsMQTT serves what clients publish on the Jobs API's request
+// topics (the broker's reserved table calls it).
+func (s *Server) handleJobsMQTT(ctx context.Context, m Message) {
+	if err := s.jobs.HandleMQTT(ctx, mqttapi.PublisherOf(ctx), m.Topic, m.Payload); err != nil {
+		s.log.Warn("jobs request failed", "topic", m.Topic, "error", err)
+	}
+}
+
+// jobsPublisher sends the jobs service's messages: replies to the
+// requesting client alone, delivered even if it did not subscribe, as AWS
+// does; notifications and events to every subscriber.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jobs-mqtt-api.html#jobs-mqtt-api
 type jobsPublisher struct{ s *Server }
 
 var _ jobs.Publisher = jobsPublisher{}
 
-func (p jobsPublisher) PublishTo(ctx context.Context, _ string, topic string, payload []byte) error {
-	return p.Publish(ctx, topic, payload)
+func (p jobsPublisher) PublishTo(ctx context.Context, clientID, topic string, payload []byte) error {
+	m := Message{Topic: topic, Payload: payload, QoS: 1}
+	if clientID == "" { // a request published through the HTTP API or from Go
+		return p.s.Publish(ctx, m)
+	}
+	if err := p.s.broker.SendDirect(clientID, m, false, 0); err != nil {
+		return fmt.Errorf("reply to %s: %w", clientID, err)
+	}
+	return nil
 }
 
 func (p jobsPublisher) Publish(ctx context.Context, topic string, payload []byte) error {

@@ -262,7 +262,11 @@ func (h *hook) OnPublished(cl *mqtt.Client, pk packets.Packet) {
 		return
 	}
 	if r, ok := h.server.reserved.lookup(pk.TopicName); ok && r.handle != nil {
-		r.handle(h.server.ctx, messageOf(pk))
+		ctx := h.server.ctx
+		if !cl.Net.Inline {
+			ctx = mqttapi.WithPublisher(ctx, cl.ID)
+		}
+		r.handle(ctx, messageOf(pk))
 		return
 	}
 	h.server.warnUnserved(cl, pk.TopicName, "publish")

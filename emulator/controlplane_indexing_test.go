@@ -96,3 +96,39 @@ func TestFleetIndexingAWSCLI(t *testing.T) {
 		t.Fatalf("buckets = %v", buckets)
 	}
 }
+
+// TestFleetIndexingConnectivity: with connectivity indexing on, a client
+// whose ID is a thing name makes connectivity.connected true while it is
+// connected and false after it disconnects, as the presence events say.
+func TestFleetIndexingConnectivity(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	c, ctx := iotClient(emu), context.Background()
+	mustIoT(c.UpdateIndexingConfiguration(ctx, &iot.UpdateIndexingConfigurationInput{
+		ThingIndexingConfiguration: &types.ThingIndexingConfiguration{ThingIndexingMode: types.ThingIndexingModeRegistry,
+			ThingConnectivityIndexingMode: types.ThingConnectivityIndexingModeStatus},
+	}))
+	mustIoT(c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("sensor1")}))
+	search := func(q string) int {
+		t.Helper()
+		out := mustIoT(c.SearchIndex(ctx, &iot.SearchIndexInput{QueryString: aws.String(q)}))
+		return len(out.Things)
+	}
+	events := emu.Subscribe(t, "$aws/events/presence/+/sensor1")
+	dev := emu.Connect(t, "sensor1")
+	events.Next(t, jobsWait) // connected
+	testkit.Eventually(t, jobsWait, func() error {
+		if search("connectivity.connected:true") != 1 {
+			return errShort
+		}
+		return nil
+	})
+	dev.Disconnect()
+	events.Next(t, jobsWait) // disconnected
+	testkit.Eventually(t, jobsWait, func() error {
+		if search("connectivity.connected:false") != 1 {
+			return errShort
+		}
+		return nil
+	})
+}

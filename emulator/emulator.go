@@ -126,6 +126,9 @@ func New(cfg Config) (*Server, error) {
 	if err := s.newBroker(); err != nil {
 		return nil, err
 	}
+	if err := s.feedConnectivity(); err != nil {
+		return nil, err
+	}
 	s.http = s.routes()
 	if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
 		return nil, err

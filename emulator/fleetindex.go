@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -171,12 +172,8 @@ func (f *fleet) shadowEvent(t shadow.Topic, payload []byte) error {
 // connections whose client ID is a thing name ("connectivity is indexed
 // only when the MQTT client ID equals the thing name").
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/managing-index.html#search-index
-//
-// TODO(lead): the broker (internal/broker) must call
-// Server.fleet.Connected on every accepted CONNECT and
-// Server.fleet.Disconnected on every disconnect (with AWS's
-// disconnectReason, the one the presence events carry); until then
-// connectivity.* fields stay absent.
+// The root feeds it from the broker's own presence events
+// (feedConnectivity), so the index sees exactly what subscribers see.
 type ConnectivityFeed interface {
 	Connected(clientID string, at time.Time, cleanSession bool, keepAliveSeconds int32)
 	Disconnected(clientID string, at time.Time, reason string)
@@ -188,6 +185,38 @@ var _ ConnectivityFeed = (*fleet)(nil)
 func (f *fleet) Connected(clientID string, at time.Time, cleanSession bool, keepAlive int32) {
 	f.ix.PutConnectivity(clientID, fleetindex.Connectivity{Connected: true, Timestamp: at.UnixMilli(),
 		ClientID: clientID, CleanSession: &cleanSession, KeepAliveDuration: &keepAlive})
+}
+
+// presenceEvent is what connectivity needs of a lifecycle event.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
+type presenceEvent struct {
+	ClientID         string `json:"clientId"`
+	Timestamp        int64  `json:"timestamp"`
+	EventType        string `json:"eventType"`
+	DisconnectReason string `json:"disconnectReason"`
+}
+
+// feedConnectivity subscribes the fleet index to the broker's presence
+// events; cleanSession and keepAlive are not in those events and stay
+// unset.
+func (s *Server) feedConnectivity() error {
+	_, err := s.Subscribe("$aws/events/presence/+/+", func(m Message) {
+		var ev presenceEvent
+		if json.Unmarshal(m.Payload, &ev) != nil || ev.ClientID == "" {
+			return
+		}
+		at := time.UnixMilli(ev.Timestamp)
+		switch ev.EventType {
+		case "connected":
+			s.fleet.ix.PutConnectivity(ev.ClientID, fleetindex.Connectivity{Connected: true, Timestamp: at.UnixMilli(), ClientID: ev.ClientID})
+		case "disconnected":
+			s.fleet.Disconnected(ev.ClientID, at, ev.DisconnectReason)
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("feed connectivity to the fleet index: %w", err)
+	}
+	return nil
 }
 
 // Disconnected records a client's disconnection.

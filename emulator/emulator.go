@@ -192,6 +192,12 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	s.bound = bound
+	// The API Gateway first: its error returns with nothing else serving
+	// (Close, in the created state, closes apigw).
+	if err := s.serveAPIGateway(); err != nil {
+		closeAll(bound)
+		return err
+	}
 	if err := s.serveBroker(); err != nil {
 		closeAll(bound)
 		return err
@@ -199,9 +205,6 @@ func (s *Server) Start(ctx context.Context) error {
 	s.serveHTTP()
 	if ln, ok := bound[listenerHTTPSALPN]; ok {
 		s.serveALPN(ln)
-	}
-	if err := s.serveAPIGateway(); err != nil {
-		s.log.Error("api gateway not served", "error", err)
 	}
 	timers, stop := context.WithCancel(context.Background())
 	s.stopTimers = stop

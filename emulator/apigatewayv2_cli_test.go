@@ -62,6 +62,11 @@ func TestAPIGatewayV2AWSCLI(t *testing.T) {
 	if err == nil || !strings.Contains(out, "NotFoundException") {
 		t.Errorf("get-api of an unknown API: %v\n%s", err, out)
 	}
+	// An apigatewayv2 operation iotemu does not emulate says so, by name.
+	out, err = runAWSAt(t, apiPort, "apigatewayv2", "create-domain-name", "--domain-name", "ws.example.com")
+	if err == nil || !strings.Contains(out, "NotImplementedException") || !strings.Contains(out, "apigatewayv2:CreateDomainName") {
+		t.Errorf("create-domain-name: %v\n%s", err, out)
+	}
 	req, _ := http.NewRequestWithContext(context.Background(), http.MethodGet, emu.Endpoint()+"/v2/apis/"+apiID, nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {

@@ -49,6 +49,11 @@ func (s *Server) newAPIGateway() error {
 		// apiEndpoint names the API port as clients reach it; evaluated
 		// per call, so a port chosen at Start is right.
 		Endpoint: func(string) string { return s.Endpoints().APIGateway },
+		// An apigatewayv2 operation not served here answers 501 naming it;
+		// any other unknown path AWS's 404 NotFoundException.
+		Unemulated: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s.control.Unemulated(apiError(http.StatusNotFound, "NotFoundException", "Not Found")).ServeHTTP(w, r)
+		}),
 	})
 	return nil
 }

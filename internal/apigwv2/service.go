@@ -34,6 +34,10 @@ type Config struct {
 	Endpoint func(apiID string) string
 	// Now is the clock of createdDate and lastUpdatedDate; nil: time.Now.
 	Now func() time.Time
+	// Unemulated answers a request no operation here serves (the root's
+	// 501 naming an apigatewayv2 operation iotemu does not emulate); nil
+	// answers 404 NotFoundException naming the method and path.
+	Unemulated http.Handler
 }
 
 // Service is the apigatewayv2 control plane: an in-memory store of APIs
@@ -90,6 +94,10 @@ type endpoint struct {
 }
 
 func (s *Service) unknownOperation(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Unemulated != nil {
+		s.cfg.Unemulated.ServeHTTP(w, r)
+		return
+	}
 	awsrest.WriteError(w, awsrest.NewRequestID(), notFound("No operation %s %s in this emulator (see docs/compatibility.md, apigatewayv2 control plane)", r.Method, r.URL.Path))
 }
 

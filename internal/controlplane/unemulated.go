@@ -22,7 +22,7 @@ type operationTable struct {
 }
 
 // Unemulated answers the requests no emulated operation served: one that
-// is an operation of the iot or iot-data model gets 501
+// is an operation of the iot, iot-data or apigatewayv2 model gets 501
 // NotImplementedException naming it, logged at warn, so that it cannot be
 // mistaken for a missing resource; any other is left to next (the 404 of
 // an unknown path, or the 405 of a known path with another method).
@@ -47,7 +47,7 @@ func (c *ControlPlane) Unemulated(next http.Handler) http.Handler {
 func lookupOperation(method, escapedPath string, query url.Values) (string, bool) {
 	path := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
 	best, bestScore := "", -1
-	for _, t := range []*operationTable{&iotOperations, &iotDataOperations} {
+	for _, t := range []*operationTable{&iotOperations, &iotDataOperations, &apigatewayV2Operations} {
 		for _, op := range t.ops {
 			if op.method != method {
 				continue

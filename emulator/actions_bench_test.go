@@ -22,6 +22,7 @@ func BenchmarkRuleActions(b *testing.B) {
 }
 
 func benchRuleActions(b *testing.B, withLambda bool) {
+	b.Helper()
 	var invoked atomic.Int64
 	allInvoked := make(chan struct{})
 	handler := func(ctx context.Context, r reading) error {

@@ -95,7 +95,7 @@ func TestPort443ShapeByALPN(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 200 || resp.ProtoMajor != 1 {
+	if resp.StatusCode != http.StatusOK || resp.ProtoMajor != 1 {
 		t.Fatalf("Go client: %s %s, want 200 over HTTP/1.1", resp.Proto, resp.Status)
 	}
 }

@@ -57,7 +57,7 @@ func TestAPIGatewayFromFixtures(t *testing.T) {
 			return events.APIGatewayProxyResponse{StatusCode: 200}, nil
 		}),
 	)
-	if _, resp, err := websocket.DefaultDialer.Dial(emu.WebSocketAPIURL("prod"), nil); err == nil || resp.StatusCode != 401 {
+	if _, resp, err := websocket.DefaultDialer.Dial(emu.WebSocketAPIURL("prod"), nil); err == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("without token: got %v, want 401", err)
 	}
 	ws, _, err := websocket.DefaultDialer.Dial(emu.WebSocketAPIURL("prod")+"?token=t", nil)

@@ -21,6 +21,7 @@ const benchPolicy = `{"Version":"2012-10-17","Statement":[
 // same registered devices and TLS clients, so that the difference is the
 // authorisation.
 func benchModes(b *testing.B, fn func(b *testing.B, emu *testkit.Emulator)) {
+	b.Helper()
 	b.Run("permissive", func(b *testing.B) { fn(b, testkit.Start(b)) })
 	b.Run("strict", func(b *testing.B) { fn(b, testkit.Start(b, testkit.WithStrictAuth())) })
 }
@@ -29,6 +30,7 @@ func benchModes(b *testing.B, fn func(b *testing.B, emu *testkit.Emulator)) {
 // DISCONNECT) of a registered device, in both modes in one run.
 func BenchmarkAuthConnect(b *testing.B) {
 	benchModes(b, func(b *testing.B, emu *testkit.Emulator) {
+		b.Helper()
 		d := emu.CreateDevice(b, "bench-conn", benchPolicy)
 		opts := paho3.NewClientOptions().AddBroker(emu.MQTTTLSURL()).SetTLSConfig(d.TLSConfig).
 			SetClientID("bench-conn").SetAutoReconnect(false)
@@ -49,6 +51,7 @@ func BenchmarkAuthConnect(b *testing.B) {
 // delivery in strict mode), in both modes in one run.
 func BenchmarkAuthDeliver(b *testing.B) {
 	benchModes(b, func(b *testing.B, emu *testkit.Emulator) {
+		b.Helper()
 		got := make(chan struct{}, 1024)
 		connect := func(name string) paho3.Client {
 			d := emu.CreateDevice(b, name, benchPolicy)
@@ -72,6 +75,7 @@ func BenchmarkAuthDeliver(b *testing.B) {
 // benchPublishLoop publishes b.N messages in windows of 50 (under Receive
 // Maximum 100) and waits for all deliveries.
 func benchPublishLoop(b *testing.B, pub paho3.Client, topic string, got <-chan struct{}) {
+	b.Helper()
 	payload := make([]byte, 64)
 	b.ResetTimer()
 	done := make(chan struct{})

@@ -38,6 +38,7 @@ type testClock struct{ offset atomic.Int64 }
 func (c *testClock) now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
 func (c *testClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 func strictSigV4(t *testing.T) (*testkit.Emulator, *testClock) {
+	t.Helper()
 	clock := &testClock{}
 	emu := testkit.Start(t, testkit.WithStrictAuth(webCredential, cliCredential),
 		testkit.WithConfig(func(c *emulator.Config) { c.Auth.Now = clock.now }))

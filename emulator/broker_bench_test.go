@@ -48,6 +48,7 @@ func bareMochi(b *testing.B) string {
 }
 
 func benchDeliver(b *testing.B, broker string) {
+	b.Helper()
 	got := make(chan struct{}, 1024)
 	connect := func(id string) paho3.Client {
 		c := paho3.NewClient(paho3.NewClientOptions().AddBroker(broker).SetClientID(id).SetAutoReconnect(false).

@@ -30,6 +30,7 @@ func BenchmarkQoS0Burst(b *testing.B) {
 }
 
 func benchBurst(b *testing.B, addr string) {
+	b.Helper()
 	const pubs, each = 4, 25000
 	data := publishes(b, "burst/t", each, 32)
 	var delivered, total int64
@@ -78,6 +79,7 @@ func settle(cnt *counter, want int64) (int64, time.Time) {
 // startMosquitto runs Debian's mosquitto on a free loopback port with its
 // default queues; skipped when it is not installed.
 func startMosquitto(b *testing.B) string {
+	b.Helper()
 	bin := "/usr/sbin/mosquitto"
 	if _, err := os.Stat(bin); err != nil {
 		b.Skip("mosquitto not installed")

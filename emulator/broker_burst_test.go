@@ -22,38 +22,38 @@ const burstWait = 90 * time.Second
 
 // blaster is a raw MQTT 3.1.1 publisher writing pre-encoded QoS 0
 // PUBLISHes as fast as the socket takes them.
-func blaster(t testing.TB, addr, id string) net.Conn {
-	t.Helper()
+func blaster(tb testing.TB, addr, id string) net.Conn {
+	tb.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Close() })
+	tb.Cleanup(func() { _ = c.Close() })
 	var buf bytes.Buffer
 	pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Connect}, ProtocolVersion: 4,
 		Connect: packets.ConnectParams{ProtocolName: []byte("MQTT"), Clean: true, Keepalive: 60, ClientIdentifier: id}}
 	if err := pk.ConnectEncode(&buf); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := c.Write(buf.Bytes()); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	ack := make([]byte, 4)
 	_ = c.SetReadDeadline(time.Now().Add(wait))
 	if _, err := io.ReadFull(c, ack); err != nil || ack[0] != 0x20 || ack[3] != 0 {
-		t.Fatalf("CONNACK % x: %v", ack, err)
+		tb.Fatalf("CONNACK % x: %v", ack, err)
 	}
 	return c
 }
 
 // publishes encodes n QoS 0 PUBLISHes of size bytes on topic.
-func publishes(t testing.TB, topic string, n, size int) []byte {
-	t.Helper()
+func publishes(tb testing.TB, topic string, n, size int) []byte {
+	tb.Helper()
 	var one bytes.Buffer
 	pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Publish}, ProtocolVersion: 4,
 		TopicName: topic, Payload: bytes.Repeat([]byte{'x'}, size)}
 	if err := pk.PublishEncode(&one); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return bytes.Repeat(one.Bytes(), n)
 }
@@ -64,22 +64,22 @@ type counter struct {
 	done chan struct{}
 }
 
-func subscribeCounter(t testing.TB, addr, id, filter string) *counter {
-	t.Helper()
-	c := blaster(t, addr, id)
+func subscribeCounter(tb testing.TB, addr, id, filter string) *counter {
+	tb.Helper()
+	c := blaster(tb, addr, id)
 	var buf bytes.Buffer
 	sub := subscribePacket(0, filter)
 	sub.ProtocolVersion = 4
 	if err := sub.SubscribeEncode(&buf); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := c.Write(buf.Bytes()); err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	_ = c.SetReadDeadline(time.Time{})
 	r := bufio.NewReaderSize(c, 64*1024)
 	if head, err := r.Peek(5); err != nil || head[0] != 0x90 {
-		t.Fatalf("SUBACK % x: %v", head, err)
+		tb.Fatalf("SUBACK % x: %v", head, err)
 	}
 	_, _ = r.Discard(5)
 	cnt := &counter{done: make(chan struct{})}
@@ -102,13 +102,13 @@ func subscribeCounter(t testing.TB, addr, id, filter string) *counter {
 			}
 		}
 	}()
-	t.Cleanup(func() { _ = c.Close(); <-cnt.done })
+	tb.Cleanup(func() { _ = c.Close(); <-cnt.done })
 	return cnt
 }
 
 // blast has each publisher write its packets, in 64 KiB writes.
-func blast(t testing.TB, pubs []net.Conn, data []byte) {
-	t.Helper()
+func blast(tb testing.TB, pubs []net.Conn, data []byte) {
+	tb.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, len(pubs))
 	for _, p := range pubs {
@@ -127,14 +127,14 @@ func blast(t testing.TB, pubs []net.Conn, data []byte) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		t.Fatalf("publisher: %v", err)
+		tb.Fatalf("publisher: %v", err)
 	}
 }
 
 // waitCount waits until the counter reaches want.
-func waitCount(t testing.TB, cnt *counter, want int64, dropped func() int64) {
-	t.Helper()
-	testkit.Eventually(t, burstWait, func() error {
+func waitCount(tb testing.TB, cnt *counter, want int64, dropped func() int64) {
+	tb.Helper()
+	testkit.Eventually(tb, burstWait, func() error {
 		if got := cnt.n.Load(); got < want {
 			return fmt.Errorf("%d of %d delivered (%d dropped)", got, want, dropped())
 		}

@@ -27,14 +27,14 @@ type raw struct {
 
 // dialRaw connects and sends CONNECT (edited by edit) and returns the
 // client and the CONNACK (or the read error if none came).
-func dialRaw(t testing.TB, addr string, v byte, id string, edit func(*packets.Packet)) (*raw, packets.Packet, error) {
-	t.Helper()
+func dialRaw(tb testing.TB, addr string, v byte, id string, edit func(*packets.Packet)) (*raw, packets.Packet, error) {
+	tb.Helper()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	t.Cleanup(func() { _ = c.Close() })
-	r := &raw{t: t, c: c, r: bufio.NewReader(c), v: v}
+	tb.Cleanup(func() { _ = c.Close() })
+	r := &raw{t: tb, c: c, r: bufio.NewReader(c), v: v}
 	pk := packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Connect}, ProtocolVersion: v,
 		Connect: packets.ConnectParams{ProtocolName: []byte("MQTT"), Clean: true, Keepalive: 60, ClientIdentifier: id}}
 	if edit != nil {

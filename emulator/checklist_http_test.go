@@ -42,7 +42,7 @@ func TestChecklist18PublishSigV4ServiceNames(t *testing.T) {
 		var out map[string]string
 		_ = json.NewDecoder(resp.Body).Decode(&out)
 		resp.Body.Close()
-		if resp.StatusCode != 200 || out["message"] != "OK" || out["traceId"] != resp.Header.Get("x-amzn-RequestId") {
+		if resp.StatusCode != http.StatusOK || out["message"] != "OK" || out["traceId"] != resp.Header.Get("x-amzn-RequestId") {
 			t.Fatalf("%s: got %d %v, want 200 {message: OK, traceId: request ID}", service, resp.StatusCode, out)
 		}
 		if got := in.Next(t, wait); string(got.Payload) != string(body) {
@@ -82,7 +82,7 @@ func TestChecklist19HTTPErrorsTyped(t *testing.T) {
 		}
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode != 403 || resp.Header.Get("x-amzn-ErrorType") != "ForbiddenException:" ||
+		if resp.StatusCode != http.StatusForbidden || resp.Header.Get("x-amzn-ErrorType") != "ForbiddenException:" ||
 			!strings.Contains(string(body), `"traceId"`) {
 			t.Errorf("POST %s: got %d %q %s, want 403 ForbiddenException", path, resp.StatusCode, resp.Header.Get("x-amzn-ErrorType"), body)
 		}

@@ -23,7 +23,7 @@ func requireTool(t *testing.T, candidates ...string) string {
 }
 
 // awsCLI prefers Debian's awscli package over another aws on PATH.
-func awsCLI(t *testing.T) string { return requireTool(t, "/usr/bin/aws", "aws") }
+func awsCLI(t *testing.T) string { t.Helper(); return requireTool(t, "/usr/bin/aws", "aws") }
 
 // awsEnv gives the CLI dummy credentials and a region, and keeps it away
 // from the user's own configuration.

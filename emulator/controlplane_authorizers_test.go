@@ -77,6 +77,7 @@ func TestAuthorizersSDK(t *testing.T) {
 }
 
 func testAuthorizerLists(t *testing.T, c *iot.Client) {
+	t.Helper()
 	ctx := context.Background()
 	l, err := c.ListAuthorizers(ctx, &iot.ListAuthorizersInput{Status: types.AuthorizerStatusInactive})
 	if err != nil || len(l.Authorizers) != 1 || aws.ToString(l.Authorizers[0].AuthorizerName) != "plain" {
@@ -99,6 +100,7 @@ func testAuthorizerLists(t *testing.T, c *iot.Client) {
 }
 
 func testAuthorizerUpdateDelete(t *testing.T, c *iot.Client) {
+	t.Helper()
 	ctx := context.Background()
 	_, err := c.DescribeDefaultAuthorizer(ctx, &iot.DescribeDefaultAuthorizerInput{})
 	wantAPIError(t, err, "ResourceNotFoundException", 404)

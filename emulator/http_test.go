@@ -66,7 +66,7 @@ func TestPublishSuccessBody(t *testing.T) {
 		t.Fatalf("body %q: %v", body, err)
 	}
 	rid := resp.Header.Get("x-amzn-RequestId")
-	if resp.StatusCode != 200 || got.Message != "OK" || got.TraceID != rid || rid == "" {
+	if resp.StatusCode != http.StatusOK || got.Message != "OK" || got.TraceID != rid || rid == "" {
 		t.Fatalf("got %d %s (request ID %q), want 200 {\"message\":\"OK\",\"traceId\":<request ID>}", resp.StatusCode, body, rid)
 	}
 }
@@ -176,7 +176,7 @@ func TestHealth(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
 		t.Fatal(err)
 	}
-	if resp.StatusCode != 200 || h.Status != "ok" || h.Endpoints["mqtt"] != emu.MQTTURL() || h.Endpoints["http"] != emu.Endpoint() {
+	if resp.StatusCode != http.StatusOK || h.Status != "ok" || h.Endpoints["mqtt"] != emu.MQTTURL() || h.Endpoints["http"] != emu.Endpoint() {
 		t.Fatalf("got %d %+v, want 200 ok with the endpoints", resp.StatusCode, h)
 	}
 }

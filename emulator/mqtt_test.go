@@ -31,6 +31,7 @@ func TestMQTT311RoundTrip(t *testing.T) {
 		"tls": emu.OverTLS,
 		"ws":  func(testing.TB) testkit.ClientOption { return emu.OverWebSocket() },
 		"wss": func(tb testing.TB) testkit.ClientOption {
+			tb.Helper()
 			return testkit.WithPahoOptions(func(o *paho3.ClientOptions) {
 				o.Servers = nil
 				o.AddBroker(emu.WebSocketTLSURL())
@@ -84,6 +85,7 @@ func TestMQTT5RoundTrip(t *testing.T) {
 	emu := testkit.Start(t)
 	dial := map[string]func(t *testing.T) net.Conn{
 		"tcp": func(t *testing.T) net.Conn {
+			t.Helper()
 			c, err := net.Dial("tcp", emu.Server().MQTTAddr())
 			if err != nil {
 				t.Fatal(err)
@@ -91,6 +93,7 @@ func TestMQTT5RoundTrip(t *testing.T) {
 			return c
 		},
 		"tls": func(t *testing.T) net.Conn {
+			t.Helper()
 			c, err := tls.Dial("tcp", emu.Server().MQTTTLSAddr(), emu.TLSConfig(t, "device5"))
 			if err != nil {
 				t.Fatal(err)

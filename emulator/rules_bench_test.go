@@ -37,6 +37,7 @@ func BenchmarkPublishDeliverRules(b *testing.B) {
 }
 
 func benchPublishDeliver(b *testing.B, nonMatch int, withMatch bool) {
+	b.Helper()
 	emu := testkit.Start(b)
 	for i := range nonMatch {
 		emu.AddRule(b, fmt.Sprintf("other_%d", i), fmt.Sprintf("SELECT * FROM 'site/%d/+/telemetry'", i))
@@ -90,6 +91,7 @@ func benchPublishDeliver(b *testing.B, nonMatch int, withMatch bool) {
 const benchWindow = 64
 
 func waitBench(b *testing.B, done <-chan struct{}, what string) {
+	b.Helper()
 	select {
 	case <-done:
 	case <-time.After(time.Minute):

@@ -14,6 +14,7 @@ import (
 // benchRoundTrip publishes to topic and waits for one message on answer,
 // b.N times, over one paho connection.
 func benchRoundTrip(b *testing.B, topic, answer string, payload func(i int) string) {
+	b.Helper()
 	emu := testkit.Start(b)
 	got := make(chan struct{}, 1)
 	c := emu.Connect(b, "bench", testkit.WithPahoOptions(func(o *paho.ClientOptions) {
@@ -36,6 +37,7 @@ func benchRoundTrip(b *testing.B, topic, answer string, payload func(i int) stri
 
 // reportLatency adds the round trips per second and their p50 and p99.
 func reportLatency(b *testing.B, lat []time.Duration) {
+	b.Helper()
 	slices.Sort(lat)
 	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) }
 	b.ReportMetric(float64(len(lat))/b.Elapsed().Seconds(), "roundtrips/s")

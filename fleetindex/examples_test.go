@@ -6,6 +6,7 @@ import (
 
 // fleet builds the things the documented examples are run against.
 func fleet(t *testing.T) *Index {
+	t.Helper()
 	ix := newIndex(t, fullConfig())
 	things := []Thing{
 		{ThingName: "myThingName", ThingTypeName: "aa", ThingGroupNames: []string{"a1"},

@@ -9,6 +9,7 @@ import (
 // rejectionEnv has on thing1: job1 IN_PROGRESS (version 2, statusDetails
 // progress=50%) and job2 SUCCEEDED (version 2).
 func rejectionEnv(t *testing.T) *env {
+	t.Helper()
 	e := newEnv(t)
 	e.createJob(t, "job1", nil, "thing1")
 	e.createJob(t, "job2", nil, "thing1")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -150,7 +151,7 @@ func TestCommandRuns(t *testing.T) {
 	arn := "arn:aws:lambda:eu-west-1:111122223333:function:hello"
 	before := time.Now()
 	out, res, err := f.call(t, arn, map[string]string{"action": "env"})
-	if err != nil || res.Via != lambdafn.ViaCommand || res.StatusCode != 200 || res.FunctionError != "" {
+	if err != nil || res.Via != lambdafn.ViaCommand || res.StatusCode != http.StatusOK || res.FunctionError != "" {
 		t.Fatalf("got %+v, %v", res, err)
 	}
 	want := map[string]any{
@@ -366,7 +367,7 @@ func TestInvokerOrder(t *testing.T) {
 		t.Errorf("both: got %+v, %v", res, err)
 	}
 	res, err = f.inv.Invoke(context.Background(), lambdafn.Request{Function: "both", Payload: []byte(`{"action":"env"}`), Type: lambdafn.Event})
-	if err != nil || res.Via != lambdafn.ViaCommand || res.StatusCode != 202 {
+	if err != nil || res.Via != lambdafn.ViaCommand || res.StatusCode != http.StatusAccepted {
 		t.Errorf("event: got %+v, %v", res, err)
 	}
 }

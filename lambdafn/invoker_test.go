@@ -35,7 +35,7 @@ func TestInvokerChoosesTheWay(t *testing.T) {
 	ctx := context.Background()
 
 	res, err := inv.Invoke(ctx, lambdafn.Request{Function: "arn:aws:lambda:us-east-1:123456789012:function:local", Payload: []byte(`{"x":1}`)})
-	if err != nil || string(res.Payload) != `{"local":1}` || res.Via != lambdafn.ViaInProcess || res.StatusCode != 200 {
+	if err != nil || string(res.Payload) != `{"local":1}` || res.Via != lambdafn.ViaInProcess || res.StatusCode != http.StatusOK {
 		t.Fatalf("in process: got %+v, %v", res, err)
 	}
 	res, err = inv.Invoke(ctx, lambdafn.Request{Function: "arn:aws:lambda:us-east-1:123456789012:function:far", Payload: []byte(`{}`), Type: lambdafn.Event})

@@ -44,10 +44,10 @@ func TestCreateKeysAndCertificate(t *testing.T) {
 	}
 }
 
-func csrPEM(t testing.TB, key any) string {
-	t.Helper()
+func csrPEM(tb testing.TB, key any) string {
+	tb.Helper()
 	der, err := x509.CreateCertificateRequest(rand.Reader, &x509.CertificateRequest{Subject: pkix.Name{CommonName: "device-1"}}, key)
-	must(t, err)
+	must(tb, err)
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE REQUEST", Bytes: der}))
 }
 
@@ -82,9 +82,9 @@ func TestCreateCertificateFromCSR(t *testing.T) {
 	}
 }
 
-func r2pem(t testing.TB) string {
-	t.Helper()
-	return newTestCA(t, t0).pemOf(t, t0)
+func r2pem(tb testing.TB) string {
+	tb.Helper()
+	return newTestCA(tb, t0).pemOf(tb, t0)
 }
 
 func TestRegisterCertificate(t *testing.T) {

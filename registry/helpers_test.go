@@ -22,11 +22,11 @@ type testCA struct {
 	key  crypto.Signer
 }
 
-func newTestCA(t testing.TB, now time.Time) *testCA {
-	t.Helper()
+func newTestCA(tb testing.TB, now time.Time) *testCA {
+	tb.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "test CA"},
@@ -35,7 +35,7 @@ func newTestCA(t testing.TB, now time.Time) *testCA {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
 	return &testCA{cert: cert, key: key}
@@ -50,15 +50,15 @@ func (ca *testCA) Issue(pub crypto.PublicKey, subject pkix.Name, now time.Time) 
 }
 
 // pemOf issues a certificate from ca for a fresh key and returns its PEM.
-func (ca *testCA) pemOf(t testing.TB, now time.Time) string {
-	t.Helper()
+func (ca *testCA) pemOf(tb testing.TB, now time.Time) string {
+	tb.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	der, err := ca.Issue(&key.PublicKey, pkix.Name{CommonName: "dev"}, now)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 }
@@ -69,33 +69,33 @@ func (c *clock) now() time.Time { return c.t }
 
 var t0 = time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 
-func newRegistry(t testing.TB) (*registry.Registry, *testCA, *clock) {
-	t.Helper()
+func newRegistry(tb testing.TB) (*registry.Registry, *testCA, *clock) {
+	tb.Helper()
 	clk := &clock{t0}
-	ca := newTestCA(t, t0)
+	ca := newTestCA(tb, t0)
 	r, err := registry.New(registry.Config{
 		Region: "eu-west-1", AccountID: "111122223333", Now: clk.now, Issuer: ca,
 		CAs: []*x509.Certificate{ca.cert}, KeyAlgorithm: registry.KeyECDSAP256,
 	})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return r, ca, clk
 }
 
 // wantCode fails unless err is a registry error of code c.
-func wantCode(t testing.TB, err error, c registry.Code) {
-	t.Helper()
+func wantCode(tb testing.TB, err error, c registry.Code) {
+	tb.Helper()
 	var re *registry.Error
 	if !errors.As(err, &re) || re.Code != c {
-		t.Fatalf("got error %v, want %s", err, c)
+		tb.Fatalf("got error %v, want %s", err, c)
 	}
 }
 
-func must(t testing.TB, err error) {
-	t.Helper()
+func must(tb testing.TB, err error) {
+	tb.Helper()
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 }
 

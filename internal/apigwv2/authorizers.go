@@ -7,7 +7,7 @@ import (
 
 // The authorizer types: REQUEST (a Lambda function) for WebSocket and HTTP
 // APIs, JWT for HTTP APIs only.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Authorizers"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Authorizers".
 const (
 	authorizerRequest = "REQUEST"
 	authorizerJWT     = "JWT"
@@ -15,7 +15,7 @@ const (
 
 // wsIdentitySource is a WebSocket identity source: a request header or
 // query string parameter, a stage variable or a context variable.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Authorizers" (botocore CreateAuthorizerRequest.IdentitySource)
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Authorizers" (botocore CreateAuthorizerRequest.IdentitySource).
 var wsIdentitySource = regexp.MustCompile(`^(route\.request\.(header|querystring)\.[^\s]+|stageVariables\.[A-Za-z0-9_]+|context\.[A-Za-z0-9_.]+)$`)
 
 func (s *Service) createAuthorizer(r *http.Request, body []byte) (any, error) {

@@ -12,14 +12,14 @@ import (
 
 const authURI = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:auth/invocations"
 
-func (f *fixture) authorizer(t testing.TB, apiID string) string {
-	t.Helper()
+func (f *fixture) authorizer(tb testing.TB, apiID string) string {
+	tb.Helper()
 	out, err := f.c.CreateAuthorizer(ctx, &apigatewayv2.CreateAuthorizerInput{
 		ApiId: &apiID, Name: aws.String("wsAuth"), AuthorizerType: types.AuthorizerTypeRequest,
 		IdentitySource: []string{"route.request.querystring.token"}, AuthorizerUri: aws.String(authURI),
 	})
 	if err != nil {
-		t.Fatalf("CreateAuthorizer: %v", err)
+		tb.Fatalf("CreateAuthorizer: %v", err)
 	}
 	return aws.ToString(out.AuthorizerId)
 }

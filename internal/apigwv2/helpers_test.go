@@ -73,15 +73,15 @@ type fixture struct {
 	c         *apigatewayv2.Client
 }
 
-func newFixture(t testing.TB, cfg apigwv2.Config) *fixture {
-	t.Helper()
+func newFixture(tb testing.TB, cfg apigwv2.Config) *fixture {
+	tb.Helper()
 	f := &fixture{installer: &fakeInstaller{}}
 	if cfg.Installer == nil {
 		cfg.Installer = f.installer
 	}
 	f.svc = apigwv2.New(cfg)
 	srv := httptest.NewServer(f.svc.Handler())
-	t.Cleanup(srv.Close)
+	tb.Cleanup(srv.Close)
 	f.url = srv.URL
 	f.c = newClient(srv.URL)
 	return f
@@ -97,37 +97,37 @@ func newClient(url string) *apigatewayv2.Client {
 }
 
 // wsAPI creates a WebSocket API routed on $request.body.action.
-func (f *fixture) wsAPI(t testing.TB, name string) *apigatewayv2.CreateApiOutput {
-	t.Helper()
+func (f *fixture) wsAPI(tb testing.TB, name string) *apigatewayv2.CreateApiOutput {
+	tb.Helper()
 	out, err := f.c.CreateApi(ctx, &apigatewayv2.CreateApiInput{
 		Name: aws.String(name), ProtocolType: types.ProtocolTypeWebsocket,
 		RouteSelectionExpression: aws.String("$request.body.action"),
 	})
 	if err != nil {
-		t.Fatalf("CreateApi: %v", err)
+		tb.Fatalf("CreateApi: %v", err)
 	}
 	return out
 }
 
-func (f *fixture) mockIntegration(t testing.TB, apiID string) string {
-	t.Helper()
+func (f *fixture) mockIntegration(tb testing.TB, apiID string) string {
+	tb.Helper()
 	out, err := f.c.CreateIntegration(ctx, &apigatewayv2.CreateIntegrationInput{
 		ApiId: aws.String(apiID), IntegrationType: types.IntegrationTypeMock,
 		RequestTemplates: map[string]string{"$default": `{"statusCode":200}`}, TemplateSelectionExpression: aws.String(`\$default`),
 	})
 	if err != nil {
-		t.Fatalf("CreateIntegration: %v", err)
+		tb.Fatalf("CreateIntegration: %v", err)
 	}
 	return aws.ToString(out.IntegrationId)
 }
 
-func (f *fixture) route(t testing.TB, apiID, key, integrationID string) string {
-	t.Helper()
+func (f *fixture) route(tb testing.TB, apiID, key, integrationID string) string {
+	tb.Helper()
 	out, err := f.c.CreateRoute(ctx, &apigatewayv2.CreateRouteInput{
 		ApiId: aws.String(apiID), RouteKey: aws.String(key), Target: aws.String("integrations/" + integrationID),
 	})
 	if err != nil {
-		t.Fatalf("CreateRoute %s: %v", key, err)
+		tb.Fatalf("CreateRoute %s: %v", key, err)
 	}
 	return aws.ToString(out.RouteId)
 }
@@ -136,20 +136,20 @@ func (f *fixture) route(t testing.TB, apiID, key, integrationID string) string {
 // the SDK read) whose message contains msg. Codes an operation does not
 // model (ConflictException on Delete*) reach the SDK as generic API
 // errors, so the code is compared rather than the Go type.
-func wantError(t testing.TB, err error, code, msg string) {
-	t.Helper()
+func wantError(tb testing.TB, err error, code, msg string) {
+	tb.Helper()
 	var ae smithy.APIError
 	if !errors.As(err, &ae) {
-		t.Fatalf("got error %v (%T), want %s", err, err, code)
+		tb.Fatalf("got error %v (%T), want %s", err, err, code)
 	}
 	if ae.ErrorCode() != code || !strings.Contains(ae.ErrorMessage(), msg) {
-		t.Errorf("got %s %q, want %s containing %q", ae.ErrorCode(), ae.ErrorMessage(), code, msg)
+		tb.Errorf("got %s %q, want %s containing %q", ae.ErrorCode(), ae.ErrorMessage(), code, msg)
 	}
 }
 
-func matches(t testing.TB, what, pattern, s string) {
-	t.Helper()
+func matches(tb testing.TB, what, pattern, s string) {
+	tb.Helper()
 	if !regexp.MustCompile(pattern).MatchString(s) {
-		t.Errorf("%s %q does not match %s", what, s, pattern)
+		tb.Errorf("%s %q does not match %s", what, s, pattern)
 	}
 }

@@ -6,7 +6,7 @@ import "crypto/rand"
 // "aabbccddee", routeId and integrationId "72jz1wk", deploymentId and
 // authorizerId "53lz9l" (AWS CLI examples); route and integration
 // response IDs are unconfirmed and take 7 (docs/compatibility.md).
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Identifiers"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Identifiers".
 const (
 	apiIDLen         = 10
 	routeIDLen       = 7

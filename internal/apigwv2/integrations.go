@@ -8,7 +8,7 @@ import (
 )
 
 // The integration types; WebSocket APIs accept all five.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Integrations"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Integrations".
 const (
 	typeAWSProxy  = "AWS_PROXY"
 	typeAWS       = "AWS"

@@ -8,7 +8,7 @@ import (
 // lambdaInvokeURI is the integration URI of a Lambda (proxy) integration
 // and of a REQUEST authorizer:
 // arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{functionArn}/invocations.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Integrations" (botocore CreateAuthorizerRequest.AuthorizerUri)
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Integrations" (botocore CreateAuthorizerRequest.AuthorizerUri).
 var lambdaInvokeURI = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:apigateway:[a-z0-9-]+:lambda:path/2015-03-31/functions/(.+)/invocations$`)
 
 // functionARN is a Lambda function's ARN, with an optional alias or version.

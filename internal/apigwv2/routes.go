@@ -8,7 +8,7 @@ import (
 )
 
 // The WebSocket authorization types; JWT is for HTTP APIs only.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Routes"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Routes".
 const (
 	authNone   = "NONE"
 	authIAM    = "AWS_IAM"

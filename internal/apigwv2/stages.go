@@ -7,7 +7,7 @@ import (
 
 // Stage variable names and values, as the model documents them; a stage
 // name is a path segment of the API's URL.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Stages" (botocore CreateStageRequest.StageVariables)
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Stages" (botocore CreateStageRequest.StageVariables).
 var (
 	stageVarName  = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 	stageVarValue = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]+$`)

@@ -1,6 +1,7 @@
 package apigwv2_test
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,7 +45,7 @@ func TestDeploymentToStage(t *testing.T) {
 	if !ok || served.ID != api || served.StageVariables["fn"] != "onConnect" || len(served.Routes) != 1 || served.Routes[0].Key != "$default" {
 		t.Fatalf("served %+v, %v", served, ok)
 	}
-	if m, ok := served.Routes[0].Integration.(apigw.Mock); !ok || m.StatusCode != 200 {
+	if m, ok := served.Routes[0].Integration.(apigw.Mock); !ok || m.StatusCode != http.StatusOK {
 		t.Errorf("integration %#v, want a 200 mock", served.Routes[0].Integration)
 	}
 

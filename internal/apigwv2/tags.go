@@ -7,7 +7,7 @@ import (
 
 // resourceARN is the ARN of an API or a stage, without an account field:
 // arn:aws:apigateway:{region}::/apis/{apiId}[/stages/{stageName}].
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Tags" (CLI tag-resource example)
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Tags" (CLI tag-resource example).
 var resourceARN = regexp.MustCompile(`^arn:aws(?:-cn|-us-gov)?:apigateway:([a-z0-9-]+)::/apis/([a-z0-9]+)(?:/stages/([^/]+))?$`)
 
 // tagsOf returns the tag map of the resource named by the {resourceArn}

@@ -89,7 +89,7 @@ func notEmulated(in Integration) apigw.Integration {
 // the statusCode of its selected request template ({"statusCode": 200}),
 // and the selected response template of the integration response whose
 // key matches that status (a /regex/ before $default) as the body.
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "MOCK integrations"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "MOCK integrations".
 func mockFor(in Integration, irs []IntegrationResponse) apigw.Mock {
 	m := apigw.Mock{StatusCode: 200}
 	if t, ok := pickTemplate(in.RequestTemplates, in.TemplateSelectionExpression); ok {

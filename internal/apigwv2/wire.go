@@ -56,7 +56,7 @@ func writeResult(w http.ResponseWriter, reqID string, status int, out any) {
 
 // timestamp formats createdDate and lastUpdatedDate, __timestampIso8601
 // ("2020-04-06T23:38:08Z").
-// AWS: docs/compatibility.md "apigatewayv2 control plane" "Wire format"
+// AWS: docs/compatibility.md "apigatewayv2 control plane" "Wire format".
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 
 // page is the items of a Get* list call: {"items": […], "nextToken": …}.

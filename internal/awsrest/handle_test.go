@@ -47,7 +47,7 @@ func TestHandle(t *testing.T) {
 				func(ctx context.Context, in string) (any, error) { gotCtx = ctx; return tt.out, tt.callErr })
 			rec := httptest.NewRecorder()
 			rec.Header().Set("x-amzn-RequestId", "rid")
-			req := httptest.NewRequest("GET", "/p", nil).WithContext(context.WithValue(context.Background(), ctxKey{}, "v"))
+			req := httptest.NewRequest(http.MethodGet, "/p", nil).WithContext(context.WithValue(context.Background(), ctxKey{}, "v"))
 			h.ServeHTTP(rec, req)
 			if rec.Code != tt.wantStatus || rec.Header().Get("x-amzn-ErrorType") != tt.wantType || rec.Body.String() != tt.wantBody {
 				t.Errorf("got %d %q %s, want %d %q %s", rec.Code, rec.Header().Get("x-amzn-ErrorType"), rec.Body, tt.wantStatus, tt.wantType, tt.wantBody)

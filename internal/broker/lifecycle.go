@@ -71,7 +71,7 @@ type connectFailedEvent struct {
 
 // wantsEvents reports whether a client ID gets lifecycle events.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
-// "Client IDs that contain # or + do not receive lifecycle events."
+// "Client IDs that contain # or + do not receive lifecycle events.".
 func wantsEvents(clientID string) bool { return !strings.ContainsAny(clientID, "+#") }
 
 func millis(t time.Time) int64 { return t.UnixMilli() }

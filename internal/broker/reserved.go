@@ -11,7 +11,7 @@ import (
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/reserved-topics.html#reserved-topics
 // "Topics that begin with a dollar
 // sign ($) are reserved ... Unsupported publish or subscribe operations to
-// reserved topics can result in a terminated connection."
+// reserved topics can result in a terminated connection.".
 type reservedRoute struct {
 	family    string   // name for logs
 	pattern   []string // levels: a literal, "+" (one level), "a|b" (alternatives) or a final "#" (zero or more levels)

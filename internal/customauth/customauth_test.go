@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -43,7 +44,7 @@ func TestSplitUsername(t *testing.T) {
 
 // TestPresentedInHTTP: headers win over the query.
 func TestPresentedInHTTP(t *testing.T) {
-	r := httptest.NewRequest("POST", "/topics/a?x-amz-customauthorizer-name=Q&tok=fromquery&x-amz-customauthorizer-signature=c2ln", nil)
+	r := httptest.NewRequest(http.MethodPost, "/topics/a?x-amz-customauthorizer-name=Q&tok=fromquery&x-amz-customauthorizer-signature=c2ln", nil)
 	r.Header.Set("X-Amz-CustomAuthorizer-Name", "H")
 	p := presentedInHTTP(r)
 	if tok, _ := p.token("tok"); p.name != "H" || p.signature != "c2ln" || tok != "fromquery" {
@@ -127,7 +128,7 @@ func TestAuthorizerEventShape(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", b, want)
 	}
 	var h event
-	r := httptest.NewRequest("POST", "/topics/t?qos=1", nil)
+	r := httptest.NewRequest(http.MethodPost, "/topics/t?qos=1", nil)
 	r.Header.Set("X-Token", "v")
 	h.withHTTP(r)
 	if h.ProtocolData.HTTP.QueryString != "?qos=1" || h.ProtocolData.HTTP.Headers["x-token"] != "v" {

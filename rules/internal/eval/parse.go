@@ -275,7 +275,7 @@ func (r *rt) numberBytes(b []byte) goja.Value {
 // number converts JSON or SQL number text. Integer text is an Int; other
 // text is a Decimal, except that 2016-03-23 processes whole decimals such as
 // 10.0 as Int.
-// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-function-cast (Cast to decimal)
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-sql-functions.html#iot-sql-function-cast (Cast to decimal).
 func (r *rt) number(text string) goja.Value {
 	if i, ok := intText(text, r.version.Modern()); ok {
 		return r.vInt(i)

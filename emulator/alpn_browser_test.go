@@ -57,7 +57,7 @@ func serverCertificate(t *testing.T, addr string, roots *x509.CertPool) *x509.Ce
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	return c.ConnectionState().PeerCertificates[0]
 }
 

@@ -171,7 +171,8 @@ func TestChecklist05DuplicateClientID(t *testing.T) {
 	}))
 	emu.Connect(t, "dup3")
 	select {
-	case <-lost:
+	case err := <-lost:
+		t.Logf("first connection lost: %v", err)
 	case <-time.After(wait):
 		t.Fatal("MQTT 3.1.1 first connection: still open")
 	}

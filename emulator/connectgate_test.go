@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"testing"
@@ -61,7 +62,7 @@ func TestMalformedConnectAndMQTT31(t *testing.T) {
 				t.Fatalf("CONNACK % x, want % x", got, tc.want)
 			}
 			_ = c.SetReadDeadline(time.Now().Add(wait))
-			if n, err := c.Read(make([]byte, 1)); err != io.EOF {
+			if n, err := c.Read(make([]byte, 1)); !errors.Is(err, io.EOF) {
 				t.Fatalf("after the CONNACK: read %d, %v; want the connection closed", n, err)
 			}
 		})

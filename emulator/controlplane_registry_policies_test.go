@@ -126,14 +126,14 @@ func TestAttachmentsSDK(t *testing.T) {
 	if _, err := c.AttachPolicy(ctx, &iot.AttachPolicyInput{PolicyName: aws.String("a"), Target: cert.CertificateArn}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.AttachPrincipalPolicy(ctx, &iot.AttachPrincipalPolicyInput{PolicyName: aws.String("b"), Principal: cert.CertificateArn}); err != nil {
+	if _, err := c.AttachPrincipalPolicy(ctx, &iot.AttachPrincipalPolicyInput{PolicyName: aws.String("b"), Principal: cert.CertificateArn}); err != nil { //nolint:staticcheck // the legacy principal-policy API, tested on purpose
 		t.Fatal(err)
 	}
 	ap, err := c.ListAttachedPolicies(ctx, &iot.ListAttachedPoliciesInput{Target: cert.CertificateArn})
 	if err != nil || len(ap.Policies) != 2 || aws.ToString(ap.Policies[1].PolicyArn) != "arn:aws:iot:us-east-1:123456789012:policy/b" {
 		t.Fatalf("ListAttachedPolicies: %+v, %v", ap, err)
 	}
-	pp, err := c.ListPrincipalPolicies(ctx, &iot.ListPrincipalPoliciesInput{Principal: cert.CertificateArn})
+	pp, err := c.ListPrincipalPolicies(ctx, &iot.ListPrincipalPoliciesInput{Principal: cert.CertificateArn}) //nolint:staticcheck // the legacy principal-policy API, tested on purpose
 	if err != nil || len(pp.Policies) != 2 {
 		t.Fatalf("ListPrincipalPolicies: %+v, %v", pp, err)
 	}
@@ -148,7 +148,7 @@ func TestAttachmentsSDK(t *testing.T) {
 	if _, err := c.DetachPolicy(ctx, &iot.DetachPolicyInput{PolicyName: aws.String("a"), Target: cert.CertificateArn}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.DetachPrincipalPolicy(ctx, &iot.DetachPrincipalPolicyInput{PolicyName: aws.String("b"), Principal: cert.CertificateArn}); err != nil {
+	if _, err := c.DetachPrincipalPolicy(ctx, &iot.DetachPrincipalPolicyInput{PolicyName: aws.String("b"), Principal: cert.CertificateArn}); err != nil { //nolint:staticcheck // the legacy principal-policy API, tested on purpose
 		t.Fatal(err)
 	}
 	if ap, _ := c.ListAttachedPolicies(ctx, &iot.ListAttachedPoliciesInput{Target: cert.CertificateArn}); len(ap.Policies) != 0 {

@@ -204,9 +204,9 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	s.serveHTTP()
 	if ln, ok := bound[listenerHTTPSALPN]; ok {
-		s.serveALPN(ln)
+		s.serveALPN(ln) //nolint:contextcheck // its goroutines outlive Start; Close ends them
 	}
-	timers, stop := context.WithCancel(context.Background())
+	timers, stop := context.WithCancel(context.WithoutCancel(ctx)) // outlives Start; Close stops it
 	s.stopTimers = stop
 	s.serving.Go(func() { s.runJobTimers(timers) })
 	s.state = started

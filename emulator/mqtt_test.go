@@ -148,7 +148,7 @@ func TestMQTT5OverWebSocket(t *testing.T) {
 		KeepAlive:         30,
 		ConnectTimeout:    wait,
 		ClientConfig:      paho5.ClientConfig{ClientID: "ws5"},
-		ConnectRetryDelay: time.Hour, // one attempt: a failure should fail the test, not retry
+		ConnectRetryDelay: time.Hour, //nolint:staticcheck // one attempt: paho.golang v0.23.0 still honours it, and a failure should fail the test, not retry
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,7 @@ func TestTLSClientCertificates(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		defer c.Close()
+		defer func() { _ = c.Close() }()
 		// TLS 1.3 reports a refused client certificate on the first read, so
 		// the check is an MQTT exchange: CONNECT answered by CONNACK.
 		_ = c.SetDeadline(time.Now().Add(wait))

@@ -46,7 +46,7 @@ func TestRuleFixturesErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Close(context.Background())
+	defer func() { _ = srv.Close(context.Background()) }()
 	err = srv.Apply(context.Background(), &fixtures.Set{Rules: []fixtures.Rule{
 		{Name: "ok", TopicRulePayload: []byte(`{"sql":"SELECT * FROM 'a'","actions":[]}`)},
 		{Name: "bad-name", TopicRulePayload: []byte(`{"sql":"SELECT * FROM 'a'","actions":[]}`)},

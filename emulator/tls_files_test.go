@@ -59,7 +59,7 @@ func TestTLSFromFiles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	if got := conn.ConnectionState().PeerCertificates[0]; !got.Equal(srvCert) {
 		t.Fatalf("server certificate: got %s, want the one from the file", got.Subject)
 	}

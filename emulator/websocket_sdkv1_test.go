@@ -87,7 +87,7 @@ func TestWebSocketAWSIoTPythonSDKv1Handshake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	_ = c.SetDeadline(time.Now().Add(wait))
 	if _, err := io.WriteString(c, sdkV1Handshake(key)); err != nil {
 		t.Fatal(err)
@@ -125,7 +125,7 @@ func TestWebSocketBadKeyRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	_ = c.SetDeadline(time.Now().Add(wait))
 	req := strings.Replace(sdkV1Handshake("not base64!"), sdkV1Endpoint, "localhost", 1)
 	if _, err := io.WriteString(c, req); err != nil {

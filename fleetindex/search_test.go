@@ -2,6 +2,7 @@ package fleetindex
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -102,7 +103,8 @@ func TestSearchErrors(t *testing.T) {
 		wantCode(t, tt.name, err, tt.code)
 	}
 	_, err := ix.SearchIndex(SearchIndexInput{QueryString: "thingName:(a"})
-	if e, ok := err.(*Error); !ok || e.Status() != 400 || !strings.HasPrefix(e.Message, "Invalid query string") {
+	var e *Error
+	if ok := errors.As(err, &e); !ok || e.Status() != 400 || !strings.HasPrefix(e.Message, "Invalid query string") {
 		t.Errorf("InvalidQueryException = %#v", err)
 	}
 }

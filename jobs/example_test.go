@@ -32,7 +32,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	defer svc.Close()
+	defer func() { _ = svc.Close() }()
 	ctx := context.Background()
 	_, _ = svc.CreateJob(ctx, jobs.CreateJobInput{
 		JobID:    "reboot",

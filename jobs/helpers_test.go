@@ -45,8 +45,8 @@ func (r *recorder) PublishTo(_ context.Context, clientID, topic string, payload 
 	return nil
 }
 
-func (r *recorder) Publish(_ context.Context, topic string, payload []byte) error {
-	return r.PublishTo(context.Background(), "", topic, payload)
+func (r *recorder) Publish(ctx context.Context, topic string, payload []byte) error {
+	return r.PublishTo(ctx, "", topic, payload)
 }
 
 // take returns and forgets the recorded messages.

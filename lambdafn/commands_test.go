@@ -326,7 +326,7 @@ func TestCommandsClose(t *testing.T) {
 // TestCommandRegister: Lambda's rules for a function's configuration.
 func TestCommandRegister(t *testing.T) {
 	c := lambdafn.NewCommands(lambdafn.CommandsConfig{})
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	for _, tc := range []struct {
 		cmd  lambdafn.Command
 		want string

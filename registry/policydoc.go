@@ -26,29 +26,29 @@ func ValidatePolicyShape(document string) error {
 		}
 	}
 	if n > MaxPolicyChars {
-		return fmt.Errorf("Policy document length breaches the limit of %d characters", MaxPolicyChars) //nolint:staticcheck // AWS's message is capitalised
+		return fmt.Errorf("Policy document length breaches the limit of %d characters", MaxPolicyChars)
 	}
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(document), &doc); err != nil {
-		return fmt.Errorf("Policy document is not valid JSON: %w", err) //nolint:staticcheck // as above
+		return fmt.Errorf("Policy document is not valid JSON: %w", err)
 	}
 	raw, ok := doc["Statement"]
 	if !ok {
-		return errors.New("Policy document must contain a Statement") //nolint:staticcheck // as above
+		return errors.New("Policy document must contain a Statement")
 	}
 	var stmts []map[string]json.RawMessage
 	if strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
 		var one map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &one); err != nil {
-			return fmt.Errorf("Statement is not valid: %w", err) //nolint:staticcheck // as above
+			return fmt.Errorf("Statement is not valid: %w", err)
 		}
 		stmts = append(stmts, one)
 	} else if err := json.Unmarshal(raw, &stmts); err != nil || len(stmts) == 0 {
-		return errors.New("Statement must be a statement or a non-empty list of statements") //nolint:staticcheck // as above
+		return errors.New("Statement must be a statement or a non-empty list of statements")
 	}
 	for i, s := range stmts {
 		if err := validStatement(s); err != nil {
-			return fmt.Errorf("Statement %d: %w", i, err) //nolint:staticcheck // as above
+			return fmt.Errorf("Statement %d: %w", i, err)
 		}
 	}
 	return nil
@@ -57,13 +57,13 @@ func ValidatePolicyShape(document string) error {
 func validStatement(s map[string]json.RawMessage) error {
 	var effect string
 	if err := json.Unmarshal(s["Effect"], &effect); err != nil || (effect != "Allow" && effect != "Deny") {
-		return errors.New("Effect must be Allow or Deny") //nolint:staticcheck // AWS's message is capitalised
+		return errors.New("Effect must be Allow or Deny")
 	}
 	if s["Action"] == nil && s["NotAction"] == nil {
-		return errors.New("Action is required") //nolint:staticcheck // as above
+		return errors.New("Action is required")
 	}
 	if s["Resource"] == nil && s["NotResource"] == nil {
-		return errors.New("Resource is required") //nolint:staticcheck // as above
+		return errors.New("Resource is required")
 	}
 	return nil
 }

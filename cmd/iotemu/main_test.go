@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"io"
 	"net"
 	"os"
@@ -32,7 +33,7 @@ func buildBinary(t *testing.T) string {
 func addrFlags(t *testing.T) map[string]string {
 	t.Helper()
 	var usage bytes.Buffer
-	if _, err := loadOptions([]string{"-h"}, func(string) string { return "" }, &usage); err != errHelp {
+	if _, err := loadOptions([]string{"-h"}, func(string) string { return "" }, &usage); !errors.Is(err, errHelp) {
 		t.Fatalf("-h: %v", err)
 	}
 	flags := map[string]string{}

@@ -1,6 +1,7 @@
 package apigwv2
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sync"
@@ -122,8 +123,8 @@ func (s *Service) serve(status int, fn op) http.Handler {
 }
 
 func writeErr(w http.ResponseWriter, reqID string, err error) {
-	ae, ok := err.(*awsrest.Error)
-	if !ok {
+	var ae *awsrest.Error
+	if !errors.As(err, &ae) {
 		ae = awsrest.Errorf(http.StatusInternalServerError, "InternalServerException", "%v", fmt.Errorf("apigatewayv2: %w", err))
 	}
 	awsrest.WriteError(w, reqID, ae)

@@ -54,11 +54,11 @@ func readConnect(c net.Conn) ([]byte, error) {
 	if _, err := io.ReadFull(c, body); err != nil {
 		return nil, err
 	}
-	switch connectVerdict(body) {
-	case errMalformedConnect:
+	switch err := connectVerdict(body); {
+	case errors.Is(err, errMalformedConnect):
 		_, _ = c.Write(connackMalformed) // the connection is closed next anyway
 		return nil, errMalformedConnect
-	case errMQTT31:
+	case errors.Is(err, errMQTT31):
 		_, _ = c.Write(connackRefusedVersion) // the connection is closed next anyway
 		return nil, errMQTT31
 	}

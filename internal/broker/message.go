@@ -13,13 +13,12 @@ import (
 	"github.com/iotemu/iotemu/internal/topic"
 )
 
-// Message and UserProperty are internal/mqttapi's: the root re-exports
-// them as emulator.Message, and the services build them without importing
-// the broker.
-type (
-	Message      = mqttapi.Message
-	UserProperty = mqttapi.UserProperty
-)
+// Message is internal/mqttapi's: the root re-exports it as
+// emulator.Message, and the services build it without importing the broker.
+type Message = mqttapi.Message
+
+// UserProperty is internal/mqttapi's MQTT 5 user property.
+type UserProperty = mqttapi.UserProperty
 
 // Publish delivers m to subscribers as if a client had published it; it
 // returns once the message is handed to every subscriber's queue.

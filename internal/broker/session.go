@@ -87,7 +87,7 @@ func (s *Broker) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 // AWS: mqtt.html CONNACK reason codes; life-cycle-events.html#connect-failed.
 func (s *Broker) checkWill(cl *mqtt.Client, pk packets.Packet, v5 bool) error {
 	will := pk.Connect.WillTopic
-	code := packets.Code{}
+	var code packets.Code
 	switch {
 	case topic.ValidateName(will, s.topicLimits()) != nil:
 		code = packets.ErrTopicNameInvalid

@@ -20,7 +20,7 @@ var upgrader = websocket.Upgrader{
 	WriteBufferSize: 4096,
 }
 
-// handleWebSocket upgrades GET /mqtt and runs the MQTT connection on this
+// HandleWebSocket upgrades GET /mqtt and runs the MQTT connection on this
 // goroutine until it ends. SigV4 query parameters (X-Amz-Algorithm,
 // X-Amz-Credential, X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Signature,
 // X-Amz-Security-Token) are accepted; permissive mode does not verify them,

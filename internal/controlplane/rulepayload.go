@@ -65,7 +65,7 @@ func parseTopicRule(env ActionParser, name string, body []byte) (rules.Rule, err
 	var p topicRulePayload
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&p); err != nil {
-		return rules.Rule{}, fmt.Errorf("%w: malformed JSON: %v", errPayload, err)
+		return rules.Rule{}, fmt.Errorf("%w: malformed JSON: %w", errPayload, err)
 	}
 	if dec.More() {
 		return rules.Rule{}, fmt.Errorf("%w: malformed JSON: data after the payload", errPayload)

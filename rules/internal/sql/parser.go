@@ -1,6 +1,7 @@
 package sql
 
 import (
+	"errors"
 	"strings"
 )
 
@@ -91,7 +92,9 @@ func (p *parser) peekN(n int) Token {
 		}
 		t, err := p.lex.next()
 		if err != nil {
-			panic(lexPanic{err.(*Error)})
+			var le *Error
+			_ = errors.As(err, &le) // the lexer returns only *Error
+			panic(lexPanic{le})
 		}
 		p.buf = append(p.buf, t)
 	}

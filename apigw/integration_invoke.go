@@ -30,7 +30,9 @@ type LambdaInvokeAPI struct {
 // (X-Amz-Function-Error, or the RIE's error body on 200), a non-2xx status,
 // an empty or non-JSON body (RIE timeouts answer plain text) are errors.
 func (l *LambdaInvokeAPI) Invoke(ctx context.Context, event []byte) ([]byte, error) {
-	l.once.Do(func() { l.invoker = lambdafn.NewInvoker(lambdafn.InvokerConfig{Endpoint: l.Endpoint, HTTPClient: l.Client}) })
+	l.once.Do(func() {
+		l.invoker = lambdafn.NewInvoker(lambdafn.InvokerConfig{Endpoint: l.Endpoint, HTTPClient: l.Client})
+	})
 	res, err := l.invoker.Invoke(ctx, lambdafn.Request{Function: l.FunctionName, Payload: event, Serial: !l.Concurrent})
 	if err != nil {
 		return nil, err

@@ -1,19 +1,13 @@
 package policy
 
-import "strings"
+import (
+	"github.com/iotemu/iotemu/internal/awsid"
+)
 
 // Partition returns the ARN partition of region: "aws-cn" for China,
 // "aws-us-gov" for GovCloud, "aws" otherwise.
 // AWS: general reference aws-arns-and-namespaces.html.
-func Partition(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+func Partition(region string) string { return awsid.Partition(region) }
 
 // arn builds arn:<partition>:iot:<region>:<account>:<typ>/<name>.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html#iot-action-resources.

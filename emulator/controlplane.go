@@ -4,8 +4,10 @@ import (
 	"crypto"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"time"
 
+	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/internal/controlplane"
 	"github.com/iotemu/iotemu/policy"
@@ -41,8 +43,13 @@ func (s *Server) newIoTRegistry() error {
 // newControlPlane builds the control plane on the registry, the rules
 // engine and the rules' actions; it runs after newRules.
 func (s *Server) newControlPlane() error {
+	sim, err := s.simulator()
+	if err != nil {
+		return err
+	}
 	cp, err := controlplane.New(controlplane.Config{
-		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
+		Simulator: sim,
+		Registry:  s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
 		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events, Index: s.fleet.ix,
 		CACertPEM: s.ca.CertPEM, CertsDir: s.cfg.CertsDir, Logger: s.log,
 		Compat: controlplane.Compat{RuleNotFoundAsResourceNotFound: s.cfg.Compat.RuleNotFoundAsResourceNotFound},
@@ -52,6 +59,20 @@ func (s *Server) newControlPlane() error {
 	}
 	s.control = cp
 	return nil
+}
+
+// simulator answers TestAuthorization: strict mode's authorizer, or in
+// permissive mode one built on the same configuration, so that a test can
+// ask what strict mode would decide.
+func (s *Server) simulator() (*authz.Authorizer, error) {
+	if s.authz != nil {
+		return s.authz, nil
+	}
+	a, err := authz.New(s.cfg.authzConfig(), s.iotreg)
+	if err != nil {
+		return nil, fmt.Errorf("test authorization: %w", err)
+	}
+	return a, nil
 }
 
 // advertisedHost answers DescribeEndpoint with Config.AdvertisedHost for

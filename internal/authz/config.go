@@ -52,6 +52,9 @@ type Registry interface {
 	IdentityForPrincipal(principal, clientID string) registry.Identity
 	GetPolicy(name string) (registry.Policy, error)
 	PrincipalPolicies(principal string) []registry.AttachedPolicy
+	// CheckPrincipal and PoliciesByName serve TestAuthorization (Simulate).
+	CheckPrincipal(principal string) error
+	PoliciesByName(names []string) ([]registry.AttachedPolicy, error)
 }
 
 var _ Registry = (*registry.Registry)(nil)

@@ -49,6 +49,9 @@ type Config struct {
 	// Index is the fleet index: SearchIndex, the aggregations and the
 	// queries of dynamic thing groups. nil leaves those unserved.
 	Index *fleetindex.Index
+	// Simulator answers TestAuthorization with strict mode's policy
+	// engine; nil leaves it unemulated.
+	Simulator Simulator
 	// Logger receives the warnings about operations iotemu does not
 	// emulate; nil discards them.
 	Logger *slog.Logger
@@ -108,6 +111,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerBillingGroups(rt)
 	c.registerDynamicGroups(rt)
 	c.registerIndexing(rt)
+	c.registerPolicyQueries(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

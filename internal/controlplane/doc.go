@@ -21,6 +21,9 @@
 //     (billinggroups.go); dynamic thing groups (dynamicgroups.go);
 //   - tags on every resource served here (tags.go, package tagging);
 //   - fleet indexing on package fleetindex (indexing.go);
+//   - policy introspection: ListPolicyPrincipals, GetEffectivePolicies and
+//     TestAuthorization, the last answered by strict mode's engine through
+//     the Simulator interface (policyquery.go);
 //   - custom authorizers (authorizers.go, authorizertest.go);
 //   - the fixtures' registry entries and rules (fixtures.go).
 //

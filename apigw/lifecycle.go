@@ -109,6 +109,8 @@ func (s *Server) unregister(c *conn) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.conns, c.id)
+	close(s.gone)
+	s.gone = make(chan struct{})
 }
 
 // lookup returns an established connection; stage "" matches any API.

@@ -25,6 +25,7 @@ type Server struct {
 	mu      sync.Mutex
 	apis    map[string]*api  // by stage
 	conns   map[string]*conn // established connections by ID
+	gone    chan struct{}    // closed and replaced when a connection unregisters (reset.go)
 	closing bool
 	ln      net.Listener
 	http    *http.Server
@@ -51,8 +52,8 @@ func New(cfg Config) (*Server, error) {
 		cfg:   cfg,
 		log:   cfg.Logger,
 		apis:  map[string]*api{},
-		conns: map[string]*conn{},
-		done:  make(chan struct{}),
+		conns: map[string]*conn{}, gone: make(chan struct{}),
+		done: make(chan struct{}),
 		// AWS performs no origin check, and never picks a subprotocol
 		// itself: Subprotocols stays nil (docs/compatibility.md "API Gateway WebSocket mimic").
 		upgrader: websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }},

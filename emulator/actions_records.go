@@ -41,6 +41,14 @@ func (r *actionRecords) add(rec rules.ActionRecord) {
 	r.changed = make(chan struct{})
 }
 
+// reset forgets every record.
+func (r *actionRecords) reset() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	clear(r.ring)
+	r.next, r.full = 0, false
+}
+
 // list returns the records of a rule ("" for all), oldest first, and the
 // channel closed by the next append.
 func (r *actionRecords) list(rule string) ([]rules.ActionRecord, <-chan struct{}) {

@@ -38,7 +38,8 @@ var (
 func (s *Server) newBroker() error {
 	c := s.cfg
 	b, err := broker.New(broker.Config{
-		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Rules: s.rules, Now: c.Now,
+		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Now: c.Now,
+		Rules: matchingRules{engine: s.rules, matches: s.matches, log: s.log, now: c.Now},
 		Compat: broker.Compat{
 			GrantQoS1OnV5QoS2Subscribe: c.Compat.GrantQoS1OnV5QoS2Subscribe,
 			ReservedTopicAckV5:         c.Compat.ReservedTopicAckV5,

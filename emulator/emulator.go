@@ -41,6 +41,7 @@ type Server struct {
 	rules       *rules.Engine
 	actions     *actions.Env   // the rules' service actions
 	records     *actionRecords // the latest action executions
+	matches     *ruleMatches   // the latest rule matches (rule_matches.go)
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane

@@ -18,14 +18,8 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 		return nil
 	}
 	var errs []error
-	for i, sh := range set.Shadows {
-		doc, err := shadow.ParseDocument(sh.Document)
-		if err == nil {
-			err = s.shadows.Set(ctx, sh.Thing, sh.Name, doc)
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("shadows[%d] (%s %q): %w", i, sh.Thing, sh.Name, err))
-		}
+	if err := s.applyShadowFixtures(ctx, set.Shadows); err != nil {
+		errs = append(errs, err)
 	}
 	errs = append(errs, s.control.ApplyRuleFixtures(set.Rules)...)
 	errs = append(errs, s.applyAPIs(set.APIs)...)
@@ -35,4 +29,20 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 		return fmt.Errorf("apply fixtures: %w", err)
 	}
 	return nil
+}
+
+// applyShadowFixtures stores the fixtures' shadows, reporting every
+// invalid one.
+func (s *Server) applyShadowFixtures(ctx context.Context, shadows []fixtures.Shadow) error {
+	var errs []error
+	for i, sh := range shadows {
+		doc, err := shadow.ParseDocument(sh.Document)
+		if err == nil {
+			err = s.shadows.Set(ctx, sh.Thing, sh.Name, doc)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("shadows[%d] (%s %q): %w", i, sh.Thing, sh.Name, err))
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -30,6 +30,9 @@ func (s *Server) routes() http.Handler {
 		Topic:        topic.Limits{MaxBytes: s.cfg.Limits.TopicBytes, MaxLevels: s.cfg.Limits.TopicLevels},
 	}).Register(rt)
 	rt.HandleFunc("/iotemu/actions", s.handleActionRecords, http.MethodGet)
+	rt.HandleFunc("/iotemu/state", s.handleState, http.MethodGet)
+	rt.HandleFunc("/iotemu/state/{area}", s.handleAreaState, http.MethodGet)
+	rt.HandleFunc("/iotemu/reset", s.handleReset, http.MethodPost)
 	// The apigatewayv2 control plane (also on the API Gateway port).
 	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },
 		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)

@@ -32,16 +32,22 @@ func (s *Server) newRules() error {
 		return fmt.Errorf("set up rules: %w", err)
 	}
 	s.rules = engine
-	var errs []error
-	for i, r := range s.cfg.Rules {
-		if err := engine.Add(r); err != nil {
-			errs = append(errs, fmt.Errorf("rules[%d] (%s): %w", i, r.Name, err))
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	s.matches = newRuleMatches()
+	if err := errors.Join(s.addConfigRules()...); err != nil {
 		return fmt.Errorf("set up rules: %w", err)
 	}
 	return nil
+}
+
+// addConfigRules adds Config.Rules (at New, and again after a reset).
+func (s *Server) addConfigRules() []error {
+	var errs []error
+	for i, r := range s.cfg.Rules {
+		if err := s.rules.Add(r); err != nil {
+			errs = append(errs, fmt.Errorf("rules[%d] (%s): %w", i, r.Name, err))
+		}
+	}
+	return errs
 }
 
 // Rules returns the rules engine, to add rules (with any rules.Action,

@@ -178,3 +178,10 @@ func unescape(s string) (string, error) {
 	}
 	return u, nil
 }
+
+// Reset forgets every resource's tags (the emulator's reset API).
+func (s *Store) Reset() {
+	s.mu.Lock()
+	s.tags = map[string]map[string]string{}
+	s.mu.Unlock()
+}

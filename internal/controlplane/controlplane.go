@@ -144,3 +144,10 @@ func registryError(err error) *awsrest.Error {
 func handle[In, Out any](decode func(*http.Request) (In, error), call func(context.Context, In) (Out, error)) http.Handler {
 	return awsrest.Handle(registryError, decode, call)
 }
+
+// Reset empties the registry (things, types, groups, certificates,
+// policies, attachments) and the tags, for the emulator's reset API.
+func (c *ControlPlane) Reset() {
+	c.reg.Reset()
+	c.tags.Reset()
+}

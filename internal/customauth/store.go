@@ -254,3 +254,11 @@ func (st *Store) ClearDefault() *awsrest.Error {
 	st.def = ""
 	return nil
 }
+
+// Reset forgets every authorizer and the default one (the emulator's reset
+// API).
+func (st *Store) Reset() {
+	st.mu.Lock()
+	st.byKey, st.def = map[string]*Authorizer{}, ""
+	st.mu.Unlock()
+}

@@ -79,13 +79,19 @@ func (s *Server) APIGateway() *apigw.Server { return s.apigw }
 // BaseEndpoint, CLI --endpoint-url) is http://host:port/stage.
 func (s *Server) APIGatewayURL() string { return s.Endpoints().APIGateway }
 
-// applyAPIs adds the fixtures' WebSocket APIs.
-func (s *Server) applyAPIs(apis []fixtures.API) []error {
+// applyAPIs declares the fixtures' WebSocket APIs through the apigatewayv2
+// control plane (one more client of its store, as the AWS CLI is), which
+// serves them on the API port; a route's or authorizer's lambdaEndpoint
+// becomes its function's endpoint.
+func (s *Server) applyAPIs(ctx context.Context, apis []fixtures.API) []error {
 	var errs []error
 	for i, fa := range apis {
-		a, err := apiFromFixture(fa)
+		err := s.apiEndpoints(fa)
 		if err == nil {
-			err = s.apigw.AddAPI(a)
+			var id string
+			if id, err = s.apigwv2.ApplyFixture(ctx, fa); err == nil {
+				s.log.Info("fixture api declared", "api", id, "name", fa.Name, "stage", fa.Stage)
+			}
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("apis[%d] (%s): %w", i, fa.Name, err))
@@ -94,37 +100,19 @@ func (s *Server) applyAPIs(apis []fixtures.API) []error {
 	return errs
 }
 
-func apiFromFixture(fa fixtures.API) (apigw.API, error) {
-	a := apigw.API{ID: fa.ID, Name: fa.Name, Stage: fa.Stage, RouteSelectionExpression: fa.RouteSelectionExpression}
+// apiEndpoints gives the functions of fa's routes and authorizer their
+// lambdaEndpoint.
+func (s *Server) apiEndpoints(fa fixtures.API) error {
+	var errs []error
 	for _, r := range fa.Routes {
-		in, err := integrationFromFixture(r.Integration)
-		if err != nil {
-			return a, fmt.Errorf("route %s: %w", r.Key, err)
+		if in := r.Integration; in.Function != "" && in.LambdaEndpoint != "" {
+			errs = append(errs, s.invoker.SetEndpoint(in.Function, in.LambdaEndpoint))
 		}
-		a.Routes = append(a.Routes, apigw.Route{Key: r.Key, Integration: in, TwoWay: r.RouteResponseSelectionExpression == "$default"})
 	}
-	if fz := fa.Authorizer; fz != nil {
-		in, err := integrationFromFixture(fixtures.APIIntegration{Function: fz.Function, LambdaEndpoint: fz.LambdaEndpoint})
-		if err != nil {
-			return a, fmt.Errorf("authorizer: %w", err)
-		}
-		a.Authorizer = &apigw.Authorizer{Name: fz.Name, Integration: in, IdentitySource: fz.IdentitySource}
+	if a := fa.Authorizer; a != nil && a.LambdaEndpoint != "" {
+		errs = append(errs, s.invoker.SetEndpoint(a.Function, a.LambdaEndpoint))
 	}
-	return a, nil
-}
-
-func integrationFromFixture(fi fixtures.APIIntegration) (apigw.Integration, error) {
-	switch {
-	case fi.Function != "" && fi.LambdaEndpoint != "":
-		return apigw.FunctionAt{Name: fi.Function, Endpoint: fi.LambdaEndpoint}, nil
-	case fi.Function != "":
-		return apigw.Function(fi.Function), nil
-	case fi.HTTP != nil:
-		return &apigw.HTTPProxy{URL: fi.HTTP.URL, Method: fi.HTTP.Method}, nil
-	case fi.Mock != nil:
-		return apigw.Mock{StatusCode: fi.Mock.StatusCode, Headers: fi.Mock.Headers, Body: fi.Mock.Body}, nil
-	}
-	return nil, errors.New("no integration")
+	return errors.Join(errs...)
 }
 
 // closeAPIGateway closes the WebSocket connections (1001, running their

@@ -22,7 +22,8 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 		errs = append(errs, err)
 	}
 	errs = append(errs, s.control.ApplyRuleFixtures(set.Rules)...)
-	errs = append(errs, s.applyAPIs(set.APIs)...)
+	errs = append(errs, s.applyFunctions(set.Functions)...)
+	errs = append(errs, s.applyAPIs(ctx, set.APIs)...)
 	errs = append(errs, s.control.ApplyRegistryFixtures(set)...)
 	errs = append(errs, s.applyAuthorizerFixtures(set.Authorizers)...)
 	if err := errors.Join(errs...); err != nil {

@@ -2,7 +2,9 @@ package emulator
 
 import (
 	"fmt"
+	"time"
 
+	"github.com/iotemu/iotemu/fixtures"
 	"github.com/iotemu/iotemu/lambdafn"
 )
 
@@ -54,3 +56,27 @@ type LambdaConfig struct {
 // Functions returns the in-process Lambda registry shared by the API
 // Gateway integrations, the rules' Lambda action and custom authorizers.
 func (s *Server) Functions() *lambdafn.Registry { return s.functions }
+
+// applyFunctions registers the fixtures' functions: commands with the
+// Server's Commands (started on first use, stopped by Close), endpoints
+// with the invoker.
+func (s *Server) applyFunctions(fns []fixtures.Function) []error {
+	var errs []error
+	for i, f := range fns {
+		var err error
+		if f.Endpoint != "" {
+			err = s.invoker.SetEndpoint(f.Name, f.Endpoint)
+		} else {
+			err = s.commands.Register(lambdafn.Command{
+				Name: f.Name, Path: f.Command, Args: f.Args, Dir: f.Dir, Env: f.Env, Handler: f.Handler,
+				Timeout: time.Duration(f.Timeout * float64(time.Second)), MemoryMB: f.MemorySize, MaxConcurrency: f.MaxConcurrency,
+			})
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("functions[%d] (%s): %w", i, f.Name, err))
+		} else {
+			s.log.Info("fixture function declared", "function", f.Name, "endpoint", f.Endpoint, "command", f.Command)
+		}
+	}
+	return errs
+}

@@ -108,6 +108,7 @@ type Invoker struct {
 
 	mu     sync.Mutex
 	serial map[string]*sync.Mutex // by endpoint and function
+	added  map[string]string      // per-function endpoints of SetEndpoint, over endpoints
 }
 
 // NewInvoker returns an Invoker.
@@ -121,8 +122,30 @@ func NewInvoker(cfg InvokerConfig) *Invoker {
 		functions: cfg.Functions, commands: cfg.Commands, endpoints: cfg.Endpoints, endpoint: cfg.Endpoint,
 		nameInPath: cfg.NameInPath,
 		api:        invokeAPI{client: client, region: cfg.Region, creds: creds},
-		serial:     map[string]*sync.Mutex{},
+		serial:     map[string]*sync.Mutex{}, added: map[string]string{},
 	}
+}
+
+// SetEndpoint gives the function name (a name or ARN; stored by name) a
+// Lambda Invoke API endpoint of its own, as InvokerConfig.Endpoints does,
+// at any time (fixtures applied to a running emulator). An endpoint set
+// already for that name is an error unless it is the same.
+func (i *Invoker) SetEndpoint(function, endpoint string) error {
+	name := resolve(function)
+	if !namePattern.MatchString(name) {
+		return fmt.Errorf("set endpoint: %q is not a function name or ARN", function)
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	cur := i.added[name]
+	if cur == "" {
+		cur = i.endpoints[name]
+	}
+	if cur != "" && cur != endpoint {
+		return fmt.Errorf("set endpoint of %s: it has endpoint %s already", name, cur)
+	}
+	i.added[name] = endpoint
+	return nil
 }
 
 // Functions returns the in-process registry (nil when there is none).
@@ -141,11 +164,11 @@ func (i *Invoker) Invoke(ctx context.Context, req Request) (Response, error) {
 		out, err := i.commands.Invoke(ctx, req.Function, req.Payload)
 		return local(req, ViaCommand, out, err)
 	}
-	ep, name := i.route(req)
+	ep, name, perFunction := i.route(req)
 	if ep == "" {
 		return Response{}, fmt.Errorf("invoke %s: %w (no in-process function, no command, no Lambda endpoint)", req.Function, ErrFunctionNotFound)
 	}
-	if req.Serial {
+	if req.Serial || perFunction {
 		l := i.lock(ep + " " + name)
 		l.Lock()
 		defer l.Unlock()
@@ -161,21 +184,29 @@ func (i *Invoker) Invoke(ctx context.Context, req Request) (Response, error) {
 // /functions/function/ and /functions/{AWS_LAMBDA_FUNCTION_NAME}/ and
 // answers 404 to an ARN, while MiniStack and LocalStack accept both. The
 // default endpoint gets the reference as given (a full ARN keeps its
-// region and account for LocalStack), unless NameInPath.
+// region and account for LocalStack), unless NameInPath. Invocations at a
+// per-function endpoint are serialised (perFunction), since such an
+// endpoint is typically one RIE, which runs one invocation at a time.
 // AWS: https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#lambda-Invoke-request-FunctionName
 // AWS: https://github.com/aws/aws-lambda-runtime-interface-emulator/blob/develop/cmd/aws-lambda-rie/http.go
-func (i *Invoker) route(req Request) (endpoint, name string) {
+func (i *Invoker) route(req Request) (endpoint, name string, perFunction bool) {
 	bare := resolve(req.Function)
 	if req.Endpoint != "" {
-		return req.Endpoint, bare
+		return req.Endpoint, bare, false // req.Serial says
 	}
-	if ep := i.endpoints[bare]; ep != "" {
-		return ep, bare
+	i.mu.Lock()
+	ep := i.added[bare]
+	i.mu.Unlock()
+	if ep == "" {
+		ep = i.endpoints[bare]
+	}
+	if ep != "" {
+		return ep, bare, true
 	}
 	if i.nameInPath {
-		return i.endpoint, bare
+		return i.endpoint, bare, false
 	}
-	return i.endpoint, req.Function
+	return i.endpoint, req.Function, false
 }
 
 // local turns the result of an in-process or command invocation into the

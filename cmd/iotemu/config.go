@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/iotemu/iotemu/emulator"
+	"github.com/iotemu/iotemu/lambdafn"
 )
 
 // options are the binary's settings, from flags and IOTEMU_* variables.
@@ -76,6 +77,8 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 		"refuse TLS clients without a certificate, as AWS does (IOTEMU_TLS_REQUIRE_CLIENT_CERT=true) (default: off)")
 	finishActions := actionFlags(fs, env, &c.Actions)
 	finishAuth := authFlags(fs, env, &c.Auth)
+	lambdaEndpoints := fs.String("lambda-endpoints", env("LAMBDA_ENDPOINTS", ""),
+		"per-function Lambda Invoke API endpoints, e.g. onconnect=http://127.0.0.1:9000,broadcast=http://127.0.0.1:9001, tried before -lambda-endpoint; the bare name goes in the path (IOTEMU_LAMBDA_ENDPOINTS)")
 	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis, registry, authorizers) applied at start (IOTEMU_FIXTURES) (default: none)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -101,6 +104,11 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	if err := finishAuth(); err != nil {
 		return o, err
 	}
+	eps, err := lambdafn.ParseEndpoints(*lambdaEndpoints)
+	if err != nil {
+		return o, fmt.Errorf("-lambda-endpoints: %w", err)
+	}
+	c.Lambda.Endpoints = eps
 	if *hosts != "" {
 		c.TLS.Hosts = strings.Split(*hosts, ",")
 	}

@@ -19,7 +19,7 @@ var apiKeySelections = []string{defaultAPIKeySelection, "$context.authorizer.usa
 // expression of HTTP APIs.
 const defaultHTTPRouteSelection = "${request.method} ${request.path}"
 
-func (s *Service) createAPI(_ *http.Request, body []byte) (any, error) {
+func (s *Service) createAPI(r *http.Request, body []byte) (any, error) {
 	var a API
 	if err := decode(body, &a); err != nil {
 		return nil, err
@@ -40,6 +40,16 @@ func (s *Service) createAPI(_ *http.Request, body []byte) (any, error) {
 		return nil, err
 	}
 	a.APIID = s.newID(apiIDLen)
+	if id, ok := r.Context().Value(fixedAPIIDKey{}).(string); ok && id != "" {
+		if !apiIDPattern.MatchString(id) {
+			return nil, badRequest("Invalid API identifier %q: it must be 10 lowercase letters or digits", id)
+		}
+		if _, taken := s.apis.get(id); taken {
+			return nil, conflict("API %s already exists", id)
+		}
+		a.APIID = id
+		s.ids[id] = true
+	}
 	a.CreatedDate = timestamp(s.cfg.Now())
 	a.APIEndpoint = ""
 	s.apis.put(a.APIID, newAPIState(a))

@@ -102,8 +102,31 @@ func mockFor(in Integration, irs []IntegrationResponse) apigw.Mock {
 	}
 	if ir, ok := matchResponse(irs, strconv.Itoa(m.StatusCode)); ok {
 		m.Body, _ = pickTemplate(ir.ResponseTemplates, ir.TemplateSelectionExpression)
+		m.Headers = staticHeaders(ir.ResponseParameters)
 	}
 	return m
+}
+
+// mockHeaderPrefix names a response header in an integration response's
+// responseParameters: "route.response.header.Sec-WebSocket-Protocol":
+// "'chat'" answers that header (static, single-quoted values only) with a
+// MOCK's $connect. iotemu's reading, unconfirmed on AWS
+// (docs/compatibility.md "apigatewayv2 control plane" "MOCK integrations").
+const mockHeaderPrefix = "route.response.header."
+
+func staticHeaders(params map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range params {
+		name, ok := strings.CutPrefix(k, mockHeaderPrefix)
+		if !ok || len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
+			continue
+		}
+		if out == nil {
+			out = map[string]string{}
+		}
+		out[name] = v[1 : len(v)-1]
+	}
+	return out
 }
 
 // pickTemplate selects a template by a static selection expression

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/iotemu/iotemu/fleetindex"
 	"github.com/iotemu/iotemu/internal/awsrest"
@@ -49,6 +50,9 @@ type Config struct {
 	// Index is the fleet index: SearchIndex, the aggregations and the
 	// queries of dynamic thing groups. nil leaves those unserved.
 	Index *fleetindex.Index
+	// Now is the clock of the dates the control plane itself keeps
+	// (domain configurations, role aliases); nil means time.Now.
+	Now func() time.Time
 	// Simulator answers TestAuthorization with strict mode's policy
 	// engine; nil leaves it unemulated.
 	Simulator Simulator
@@ -77,6 +81,9 @@ type ControlPlane struct {
 	reg  *registry.Registry
 	tags *tagging.Store
 	log  *slog.Logger
+
+	domains domainConfigs
+	logging loggingOptions
 }
 
 // New checks cfg and builds the control plane.
@@ -90,7 +97,8 @@ func New(cfg Config) (*ControlPlane, error) {
 	if cfg.Tags == nil {
 		cfg.Tags = tagging.New()
 	}
-	return &ControlPlane{cfg: cfg, reg: cfg.Registry, tags: cfg.Tags, log: cfg.Logger}, nil
+	return &ControlPlane{cfg: cfg, reg: cfg.Registry, tags: cfg.Tags, log: cfg.Logger,
+		domains: domainConfigs{m: map[string]*domainConfig{}}, logging: newLoggingOptions()}, nil
 }
 
 // Register adds every emulated control-plane operation to the router.
@@ -112,6 +120,8 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerDynamicGroups(rt)
 	c.registerIndexing(rt)
 	c.registerPolicyQueries(rt)
+	c.registerDomainConfigs(rt)
+	c.registerLogging(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

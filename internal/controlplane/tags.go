@@ -43,6 +43,7 @@ func (c *ControlPlane) owners() map[string]owner {
 			return nil
 		},
 	}
+	m["domainconfiguration"] = c.domainConfigExists
 	if c.cfg.Authorizers != nil {
 		m["authorizer"] = func(n string) error {
 			if _, err := c.cfg.Authorizers.Get(n); err != nil {

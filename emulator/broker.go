@@ -47,7 +47,8 @@ func (s *Server) newBroker() error {
 			AnonymousPrincipal:         c.Compat.AnonymousPrincipal,
 			DisconnectOnDeniedV5:       c.Auth.Compat.DisconnectOnDeniedV5,
 		},
-		Reserved: map[string]func(context.Context, mqttapi.Message){"shadow": s.handleShadowMQTT, "jobs": s.handleJobsMQTT},
+		Reserved: map[string]func(context.Context, mqttapi.Message){"shadow": s.handleShadowMQTT, "jobs": s.handleJobsMQTT,
+			"fleet provisioning": s.handleProvisioningMQTT},
 	})
 	if err != nil {
 		return err

@@ -51,7 +51,8 @@ func (s *Server) newControlPlane() error {
 		Simulator: sim, Now: s.cfg.Now,
 		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
 		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events, Index: s.fleet.ix,
-		CACertPEM: s.ca.CertPEM, CertsDir: s.cfg.CertsDir, Logger: s.log,
+		Provisioning: s.provisioning,
+		CACertPEM:    s.ca.CertPEM, CertsDir: s.cfg.CertsDir, Logger: s.log,
 		Compat: controlplane.Compat{RuleNotFoundAsResourceNotFound: s.cfg.Compat.RuleNotFoundAsResourceNotFound},
 	})
 	if err != nil {

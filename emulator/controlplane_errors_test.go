@@ -31,9 +31,9 @@ func TestUnemulatedOperationSDK(t *testing.T) {
 	if errors.As(err, &apiErr) && apiErr.ErrorMessage() != "iotemu does not emulate iot:DescribeCACertificate" {
 		t.Errorf("got message %q", apiErr.ErrorMessage())
 	}
-	// The path of an emulated operation with an unemulated method.
+	// RegisterThing, once unemulated on ListThings' path, is served.
 	_, err = c.RegisterThing(ctx, &iot.RegisterThingInput{TemplateBody: aws.String("{}")})
-	wantAPIError(t, err, "NotImplementedException", 501)
+	wantAPIError(t, err, "InvalidRequestException", 400)
 
 	status, typ, _ := rawRequest(t, emu, "GET", "/no-such-operation", "", nil)
 	if status != 404 || typ != "ResourceNotFoundException:" {

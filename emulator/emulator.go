@@ -21,6 +21,7 @@ import (
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/jobs"
 	"github.com/iotemu/iotemu/lambdafn"
+	"github.com/iotemu/iotemu/provisioning"
 	iotreg "github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/rules/actions"
@@ -55,6 +56,8 @@ type Server struct {
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authz       *authz.Authorizer   // strict mode's authorisation; nil in permissive mode (authconfig.go)
+
+	provisioning *provisioning.Service // fleet provisioning (provisioning.go)
 
 	mu      sync.Mutex
 	state   lifecycle
@@ -116,6 +119,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	if err := s.newJobs(); err != nil {
+		return nil, err
+	}
+	if err := s.newProvisioning(); err != nil {
 		return nil, err
 	}
 	if err := s.newControlPlane(); err != nil {
@@ -210,6 +216,7 @@ func (s *Server) Start(ctx context.Context) error {
 	timers, stop := context.WithCancel(context.WithoutCancel(ctx)) // outlives Start; Close stops it
 	s.stopTimers = stop
 	s.serving.Go(func() { s.runJobTimers(timers) })
+	s.serving.Go(func() { s.runProvisioningTimers(timers) })
 	s.state = started
 	s.log.Debug("started", "endpoints", s.endpointsLocked())
 	return nil
@@ -318,6 +325,9 @@ func (s *Server) Close(ctx context.Context) error {
 	s.stopTimers()
 	if err := s.jobs.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close jobs: %w", err))
+	}
+	if err := s.provisioning.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close provisioning: %w", err))
 	}
 	if err := s.waitServing(ctx); err != nil {
 		errs = append(errs, err)

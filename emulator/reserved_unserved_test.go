@@ -51,8 +51,8 @@ next:
 	return out
 }
 
-// TestUnservedReservedTopicsWarn: a publish to a Jobs, fleet provisioning
-// or Defender request topic, over MQTT or HTTP, and a subscription to the
+// TestUnservedReservedTopicsWarn: a publish to a file delivery or
+// Defender request topic, over MQTT or HTTP, and a subscription to the
 // tunnels topic, are logged at warn naming the feature; a shadow request
 // (served) is not.
 func TestUnservedReservedTopicsWarn(t *testing.T) {
@@ -63,7 +63,7 @@ func TestUnservedReservedTopicsWarn(t *testing.T) {
 	c.Publish(t, "$aws/things/dev-jobs/shadow/get", 1, false, nil)
 	c.Publish(t, "$aws/things/dev-jobs/jobs/get", 1, false, []byte("{}"))
 	c.Publish(t, "$aws/certificates/create/json", 1, false, []byte("{}"))
-	c.Publish(t, "$aws/provisioning-templates/tpl/provision/json", 1, false, []byte("{}"))
+	c.Publish(t, "$aws/things/dev-jobs/streams/s1/get/json", 1, false, []byte("{}"))
 	resp, err := http.Post(emu.Endpoint()+"/topics/$aws/things/dev-jobs/defender/metrics/json", "application/json", strings.NewReader("{}"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,8 +71,7 @@ func TestUnservedReservedTopicsWarn(t *testing.T) {
 	resp.Body.Close()
 	for _, want := range [][]string{
 		{"iotemu does not serve AWS IoT secure tunneling topics yet", "op=subscribe", "client=dev-jobs"},
-		{"iotemu does not serve AWS IoT fleet provisioning topics yet", "topic=$aws/certificates/create/json"},
-		{"iotemu does not serve AWS IoT fleet provisioning topics yet", "topic=$aws/provisioning-templates/tpl/provision/json"},
+		{"iotemu does not serve AWS IoT MQTT-based file delivery topics yet", "topic=$aws/things/dev-jobs/streams/s1/get/json"},
 		{"iotemu does not serve AWS IoT Device Defender topics yet", "client=(http)"},
 	} {
 		// Each warning is logged after the publish is acknowledged (the
@@ -86,6 +85,9 @@ func TestUnservedReservedTopicsWarn(t *testing.T) {
 		if got := logs.matching(want...); len(got) != 1 {
 			t.Errorf("records matching %q: %q, want one", want, got)
 		}
+	}
+	if got := logs.matching("fleet provisioning topics"); len(got) != 0 {
+		t.Errorf("served fleet provisioning request logged as unserved: %q", got)
 	}
 	if got := logs.matching("Jobs"); len(got) != 0 {
 		t.Errorf("served Jobs request logged as unserved: %q", got)

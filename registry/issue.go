@@ -49,6 +49,21 @@ var issuedSubject = pkix.Name{CommonName: "AWS IoT Certificate"}
 // by the Issuer, ACTIVE if setActive else INACTIVE.
 // AWS: apireference/API_CreateKeysAndCertificate.html.
 func (r *Registry) CreateKeysAndCertificate(setActive bool) (Certificate, KeyPair, error) {
+	return r.IssueKeysAndCertificate(activeOrInactive(setActive))
+}
+
+// activeOrInactive is the status of setAsActive.
+func activeOrInactive(setActive bool) CertificateStatus {
+	if setActive {
+		return StatusActive
+	}
+	return StatusInactive
+}
+
+// IssueKeysAndCertificate is CreateKeysAndCertificate with any status:
+// fleet provisioning's certificates start PENDING_ACTIVATION.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/fleet-provision-api.html#create-keys-cert
+func (r *Registry) IssueKeysAndCertificate(status CertificateStatus) (Certificate, KeyPair, error) {
 	signer, priv, err := r.generateKey()
 	if err != nil {
 		return Certificate{}, KeyPair{}, errorf(InternalFailure, "generate key: %v", err)
@@ -57,7 +72,7 @@ func (r *Registry) CreateKeysAndCertificate(setActive bool) (Certificate, KeyPai
 	if err != nil {
 		return Certificate{}, KeyPair{}, errorf(InternalFailure, "marshal public key: %v", err)
 	}
-	cert, err := r.issue(signer.Public(), issuedSubject, setActive)
+	cert, err := r.issue(signer.Public(), issuedSubject, status)
 	if err != nil {
 		return Certificate{}, KeyPair{}, err
 	}
@@ -86,7 +101,7 @@ func (r *Registry) generateKey() (crypto.Signer, []byte, error) {
 	return k, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(k)}), nil
 }
 
-func (r *Registry) issue(pub crypto.PublicKey, subject pkix.Name, setActive bool) (Certificate, error) {
+func (r *Registry) issue(pub crypto.PublicKey, subject pkix.Name, status CertificateStatus) (Certificate, error) {
 	if r.cfg.Issuer == nil {
 		return Certificate{}, errorf(InternalFailure, "no certificate issuer configured")
 	}
@@ -97,10 +112,6 @@ func (r *Registry) issue(pub crypto.PublicKey, subject pkix.Name, setActive bool
 	c, err := x509.ParseCertificate(der)
 	if err != nil {
 		return Certificate{}, errorf(InternalFailure, "parse issued certificate: %v", err)
-	}
-	status := StatusInactive
-	if setActive {
-		status = StatusActive
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -117,6 +128,13 @@ const maxCSRLen = 4096
 // AWS: apireference/API_CreateCertificateFromCsr.html; x509-client-certs.html
 // (supported key algorithms).
 func (r *Registry) CreateCertificateFromCSR(csrPEM string, setActive bool) (Certificate, error) {
+	return r.IssueCertificateFromCSR(csrPEM, activeOrInactive(setActive))
+}
+
+// IssueCertificateFromCSR is CreateCertificateFromCSR with any status
+// (fleet provisioning). Errors about the CSR are InvalidRequest.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/fleet-provision-api.html#create-cert-csr
+func (r *Registry) IssueCertificateFromCSR(csrPEM string, status CertificateStatus) (Certificate, error) {
 	if csrPEM == "" || len(csrPEM) > maxCSRLen {
 		return Certificate{}, invalidMember("certificateSigningRequest", csrPEM, `[\s\S]*`, 1, maxCSRLen)
 	}
@@ -134,7 +152,7 @@ func (r *Registry) CreateCertificateFromCSR(csrPEM string, setActive bool) (Cert
 	if err := supportedKey(csr.PublicKey); err != nil {
 		return Certificate{}, err
 	}
-	return r.issue(csr.PublicKey, csr.Subject, setActive)
+	return r.issue(csr.PublicKey, csr.Subject, status)
 }
 
 func supportedKey(pub crypto.PublicKey) *Error {

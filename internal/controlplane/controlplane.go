@@ -12,6 +12,7 @@ import (
 	"github.com/iotemu/iotemu/internal/customauth"
 	"github.com/iotemu/iotemu/internal/route"
 	"github.com/iotemu/iotemu/jobs"
+	"github.com/iotemu/iotemu/provisioning"
 	"github.com/iotemu/iotemu/registry"
 	"github.com/iotemu/iotemu/tagging"
 )
@@ -34,6 +35,9 @@ type Config struct {
 	AuthorizerTester AuthorizerTester
 	// Jobs serves the Jobs operations; nil leaves them unemulated.
 	Jobs *jobs.Service
+	// Provisioning serves fleet provisioning (templates, claims,
+	// RegisterThing); nil leaves it unemulated.
+	Provisioning *provisioning.Service
 	// Events holds the event configurations; nil leaves them unemulated.
 	Events *EventConfigurations
 	// Endpoints answers DescribeEndpoint.
@@ -113,6 +117,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerTopicRules(rt)
 	c.registerAuthorizers(rt)
 	c.registerJobs(rt)
+	c.registerProvisioning(rt)
 	c.registerEvents(rt)
 	c.registerTags(rt)
 	c.registerGroupOps(rt)

@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,6 +36,13 @@ type Config struct {
 	// NewID makes connection, request and message IDs; nil means AWS's
 	// shape: 11 random bytes in URL-safe base64 ("R1kmxc2VNjMCFIA=").
 	NewID func(IDKind) string
+
+	// TLS, when set, serves wss:// and https:// (@connections) on the same
+	// port as ws:// and http://: a connection whose first byte opens a TLS
+	// handshake is served over TLS with it (docs/compatibility.md "API
+	// Gateway WebSocket mimic" "TLS on the API port"). Its NextProtos
+	// should offer only http/1.1 (WebSocket upgrades are HTTP/1.1).
+	TLS *tls.Config
 
 	// Logger receives the server's logs; nil discards them.
 	Logger *slog.Logger

@@ -2,6 +2,7 @@ package apigw
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"sync/atomic"
@@ -13,12 +14,20 @@ var errFrameTooBig = errors.New("websocket frame exceeds the frame size limit")
 // frameListener wraps accepted connections in frameConn, so that frames
 // over API Gateway's 32 KB limit are seen: gorilla reassembles fragmented
 // messages and offers no per-frame hook.
-type frameListener struct{ net.Listener }
+// With tls set, each connection is first sniffed (sniff.go), so that the
+// frames parsed are the decrypted ones.
+type frameListener struct {
+	net.Listener
+	tls *tls.Config
+}
 
 func (l *frameListener) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
+	}
+	if l.tls != nil {
+		c = &sniffConn{Conn: c, cfg: l.tls}
 	}
 	return &frameConn{Conn: c}, nil
 }

@@ -151,13 +151,17 @@ func (s *Server) StartOn(ln net.Listener) error {
 		return errors.New("start: server already started or closed")
 	}
 	s.ln = ln
+	h := s.Handler()
+	if s.cfg.TLS != nil {
+		h = withTLSState(h)
+	}
 	s.http = &http.Server{
-		Handler:           s.Handler(),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ConnContext:       withFrameConn,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
-	srv, fl := s.http, &frameListener{Listener: ln}
+	srv, fl := s.http, &frameListener{Listener: ln, tls: s.cfg.TLS}
 	s.wg.Go(func() {
 		if err := srv.Serve(fl); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("apigw server stopped", "error", err)
@@ -180,6 +184,15 @@ func (s *Server) Addr() string {
 func (s *Server) URL() string {
 	if a := s.Addr(); a != "" {
 		return "ws://" + a
+	}
+	return ""
+}
+
+// TLSURL returns wss://host:port of the started server when Config.TLS is
+// set (the same port as URL: each connection is sniffed), else "".
+func (s *Server) TLSURL() string {
+	if a := s.Addr(); a != "" && s.cfg.TLS != nil {
+		return "wss://" + a
 	}
 	return ""
 }

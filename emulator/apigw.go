@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net/http"
@@ -36,6 +37,7 @@ func (s *Server) newAPIGateway() error {
 		Limits:    s.cfg.APIGatewayAPIs.Limits,
 		Compat:    s.cfg.APIGatewayAPIs.Compat,
 		Now:       s.cfg.Now,
+		TLS:       s.apigwTLSConfig(),
 		Logger:    s.log.With("component", "apigw"),
 		// The apigatewayv2 control plane, built next on this server.
 		ControlPlane: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) }),
@@ -58,6 +60,16 @@ func (s *Server) newAPIGateway() error {
 	return nil
 }
 
+// apigwTLSConfig serves wss:// and https:// on the API port, sniffed per
+// connection beside ws:// and http://: the emulator's server certificate
+// (issued by its CA), no client certificate asked (browsers would prompt),
+// HTTP/1.1 only (WebSocket upgrades), TLS 1.2 at least as API Gateway's
+// minimum.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-custom-domain-tls-version.html
+func (s *Server) apigwTLSConfig() *tls.Config {
+	return &tls.Config{Certificates: s.tls.Certificates, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+}
+
 // serveAPIGateway serves the bound API Gateway listener, if enabled.
 func (s *Server) serveAPIGateway() error {
 	ln, ok := s.bound[listenerAPIGateway]
@@ -76,7 +88,9 @@ func (s *Server) APIGateway() *apigw.Server { return s.apigw }
 
 // APIGatewayURL returns ws://host:port of the API Gateway listener; an API
 // is at APIGatewayURL()+"/"+stage, and its @connections endpoint (SDK
-// BaseEndpoint, CLI --endpoint-url) is http://host:port/stage.
+// BaseEndpoint, CLI --endpoint-url) is http://host:port/stage. The same
+// port serves wss:// and https:// with the emulator's CA
+// (Endpoints().APIGatewayTLS).
 func (s *Server) APIGatewayURL() string { return s.Endpoints().APIGateway }
 
 // applyAPIs declares the fixtures' WebSocket APIs through the apigatewayv2

@@ -15,6 +15,9 @@ type Endpoints struct {
 	WebSocket    string `json:"webSocket,omitempty"`    // ws://host:port/mqtt
 	WebSocketTLS string `json:"webSocketTls,omitempty"` // wss://host:port/mqtt
 	APIGateway   string `json:"apiGateway,omitempty"`   // ws://host:port, WebSocket APIs at /{stage}
+	// APIGatewayTLS is the same port over TLS (sniffed per connection):
+	// wss://host:port/{stage}, and https://host:port/{stage} for @connections.
+	APIGatewayTLS string `json:"apiGatewayTls,omitempty"`
 
 	// AWS's port 443 shape (Config.HTTPSALPN): HTTPS and WSS without a
 	// client-certificate request; MQTT with mTLS when the client offers
@@ -40,13 +43,14 @@ func (s *Server) endpointsLocked() Endpoints {
 		return (&url.URL{Scheme: scheme, Host: dialable(ln.Addr()), Path: path}).String()
 	}
 	return Endpoints{
-		MQTT:         u("mqtt", listenerMQTT, ""),
-		MQTTTLS:      u("mqtts", listenerMQTTTLS, ""),
-		HTTP:         u("http", listenerHTTP, ""),
-		HTTPS:        u("https", listenerHTTPS, ""),
-		WebSocket:    u("ws", listenerHTTP, "/mqtt"),
-		WebSocketTLS: u("wss", listenerHTTPS, "/mqtt"),
-		APIGateway:   u("ws", listenerAPIGateway, ""),
+		MQTT:          u("mqtt", listenerMQTT, ""),
+		MQTTTLS:       u("mqtts", listenerMQTTTLS, ""),
+		HTTP:          u("http", listenerHTTP, ""),
+		HTTPS:         u("https", listenerHTTPS, ""),
+		WebSocket:     u("ws", listenerHTTP, "/mqtt"),
+		WebSocketTLS:  u("wss", listenerHTTPS, "/mqtt"),
+		APIGateway:    u("ws", listenerAPIGateway, ""),
+		APIGatewayTLS: u("wss", listenerAPIGateway, ""),
 
 		HTTPSALPN:     u("https", listenerHTTPSALPN, ""),
 		WebSocketALPN: u("wss", listenerHTTPSALPN, "/mqtt"),

@@ -42,3 +42,16 @@ func (e *Emulator) WebSocketAPIURL(stage string) string {
 func (e *Emulator) ConnectionsEndpoint(stage string) string {
 	return "http" + strings.TrimPrefix(e.srv.Endpoints().APIGateway, "ws") + "/" + stage
 }
+
+// WebSocketAPITLSURL returns wss://127.0.0.1:port/{stage}: the API port
+// over TLS, with a certificate from the emulator's CA (CAPool).
+func (e *Emulator) WebSocketAPITLSURL(stage string) string {
+	return e.srv.Endpoints().APIGatewayTLS + "/" + stage
+}
+
+// ConnectionsTLSEndpoint returns https://127.0.0.1:port/{stage}, the
+// @connections endpoint over TLS (trust CAPool), the one a handler builds
+// as AWS documents: "https://" + domainName + "/" + stage.
+func (e *Emulator) ConnectionsTLSEndpoint(stage string) string {
+	return "https" + strings.TrimPrefix(e.srv.Endpoints().APIGatewayTLS, "wss") + "/" + stage
+}

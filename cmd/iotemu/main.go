@@ -138,6 +138,7 @@ func printEndpoints(w io.Writer, e emulator.Endpoints) {
 		{"HTTPS and wss:// (port 443)", e.HTTPSALPN},
 		{"MQTT, ALPN x-amzn-mqtt-ca", e.MQTTALPN},
 		{"API Gateway WebSocket", e.APIGateway},
+		{"API Gateway WebSocket (TLS)", e.APIGatewayTLS},
 	} {
 		if l.url != "" {
 			fmt.Fprintf(w, "  %-31s %s\n", l.name, l.url)
@@ -148,6 +149,9 @@ func printEndpoints(w io.Writer, e emulator.Endpoints) {
 	}
 	if e.APIGateway != "" {
 		fmt.Fprintf(w, "  %-31s http%s/{stage}\n", "@connections --endpoint-url", strings.TrimPrefix(e.APIGateway, "ws"))
+	}
+	if e.APIGatewayTLS != "" {
+		fmt.Fprintf(w, "  %-31s https%s/{stage}\n", "@connections over TLS", strings.TrimPrefix(e.APIGatewayTLS, "wss"))
 	}
 }
 

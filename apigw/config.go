@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/iotemu/iotemu/clock"
 	"log/slog"
 	"net/http"
 	"regexp"
@@ -31,7 +32,10 @@ type Config struct {
 	Limits Limits
 	Compat Compat
 
-	// Now is the clock of events and GetConnection; nil means time.Now.
+	// Clock runs the idle and maximum-duration limits; nil is the wall
+	// clock.
+	Clock clock.Clock
+	// Now is the clock of events and GetConnection; nil means Clock.Now.
 	Now func() time.Time
 	// NewID makes connection, request and message IDs; nil means AWS's
 	// shape: 11 random bytes in URL-safe base64 ("R1kmxc2VNjMCFIA=").
@@ -116,8 +120,9 @@ func (c Config) withDefaults() Config {
 		c.AccountID = "123456789012"
 	}
 	c.Limits = c.Limits.withDefaults()
+	c.Clock = clock.OrReal(c.Clock)
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = c.Clock.Now
 	}
 	if c.NewID == nil {
 		c.NewID = func(IDKind) string { return newAWSID() }

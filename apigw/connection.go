@@ -3,6 +3,7 @@ package apigw
 import (
 	"context"
 	"errors"
+	"github.com/iotemu/iotemu/clock"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -76,7 +77,7 @@ func (c *conn) closeStatus() (code int, reason string, closing bool) {
 }
 
 func (c *conn) touch() {
-	c.lastActive.Store(int64(time.Since(c.started)))
+	c.lastActive.Store(int64(clock.Since(c.srv.cfg.Clock, c.started)))
 	c.lastActiveAt.Store(c.srv.cfg.Now().UnixMilli())
 }
 
@@ -176,10 +177,10 @@ func (c *conn) readFailed(err error) {
 // limits, until the connection closes.
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
-	lim := c.srv.cfg.Limits
-	idle := time.NewTimer(lim.IdleTimeout)
+	lim, clk := c.srv.cfg.Limits, c.srv.cfg.Clock
+	idle := clk.NewTimer(lim.IdleTimeout)
 	defer idle.Stop()
-	maxT := time.NewTimer(lim.MaxDuration - time.Since(c.started))
+	maxT := clk.NewTimer(lim.MaxDuration - clock.Since(clk, c.started))
 	defer maxT.Stop()
 	for {
 		select {
@@ -192,15 +193,15 @@ func (c *conn) writeLoop() {
 		case <-c.closeReq:
 			c.finishWrites()
 			return
-		case <-idle.C:
-			since := time.Since(c.started) - time.Duration(c.lastActive.Load())
+		case <-idle.C():
+			since := clock.Since(clk, c.started) - time.Duration(c.lastActive.Load())
 			if rest := lim.IdleTimeout - since; rest > 0 {
 				idle.Reset(rest)
 				continue
 			}
 			// AWS: "Idle Connection Timeout 10 minutes".
 			c.requestClose(closeGoingAway, reasonGoingAway, true)
-		case <-maxT.C:
+		case <-maxT.C():
 			// AWS: "Connection duration for WebSocket API 2 hours".
 			c.requestClose(closeGoingAway, reasonGoingAway, true)
 		}

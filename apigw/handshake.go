@@ -4,7 +4,6 @@ import (
 	"context"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/gorilla/websocket"
 )
@@ -83,7 +82,7 @@ func (s *Server) newConn(a *api, r *http.Request) *conn {
 		api:         a,
 		id:          s.cfg.NewID(ConnectionID),
 		connectedAt: now,
-		started:     time.Now(),
+		started:     s.cfg.Clock.Now(),
 		identity:    Identity{SourceIP: host, UserAgent: r.UserAgent()},
 		domainName:  domain,
 		traceID:     newTraceID(now),

@@ -38,6 +38,7 @@ func (s *Server) newAPIGateway() error {
 		Compat:    s.cfg.APIGatewayAPIs.Compat,
 		Now:       s.cfg.Now,
 		TLS:       s.apigwTLSConfig(),
+		Clock:     s.cfg.Clock,
 		Logger:    s.log.With("component", "apigw"),
 		// The apigatewayv2 control plane, built next on this server.
 		ControlPlane: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) }),

@@ -29,8 +29,8 @@ type AuthConfig struct {
 	// Credentials are the access keys SigV4 requests may be signed with
 	// (MQTT over WebSocket, the iot-data API, the control plane).
 	Credentials []Credential
-	// Now is the clock of signature expiry (X-Amz-Date, X-Amz-Expires);
-	// nil means time.Now. Tests inject one for expiry.
+	// Now is the clock of signature expiry (X-Amz-Date, X-Amz-Expires) and
+	// custom authorizers' deadlines; nil means Config.Clock.Now.
 	Now func() time.Time
 	// Compat names the unconfirmed choices of strict mode.
 	Compat AuthCompat
@@ -180,13 +180,8 @@ func (s *Server) httpsTLSConfig() *tls.Config {
 }
 
 // authNow is the clock of custom authorizers' deadlines (Config.Auth.Now,
-// else time.Now).
-func (s *Server) authNow() time.Time {
-	if s.cfg.Auth.Now != nil {
-		return s.cfg.Auth.Now()
-	}
-	return time.Now()
-}
+// which defaults to Config.Clock).
+func (s *Server) authNow() time.Time { return s.cfg.Auth.Now() }
 
 // authSecond is how long one of the authorizer's seconds lasts:
 // Limits.CustomAuthSecond (tests shorten it), default one second.

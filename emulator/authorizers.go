@@ -91,11 +91,7 @@ func (a *Authorizers) Describe(name string) (Authorizer, error) {
 // first among the identity sources (after newAuthz); the broker runs the
 // deadlines of its MQTT connections.
 func (s *Server) newAuthorizers() {
-	now := s.cfg.Now
-	if now == nil {
-		now = time.Now
-	}
-	s.authorizers = customauth.NewStore(now, func(name string) string {
+	s.authorizers = customauth.NewStore(s.cfg.Now, func(name string) string {
 		return "arn:aws:iot:" + s.cfg.Region + ":" + s.cfg.AccountID + ":authorizer/" + name
 	})
 	cfg := customauth.Config{Invoker: authorizerInvoker{s}, Now: s.authNow, Second: s.authSecond()}

@@ -38,7 +38,7 @@ var (
 func (s *Server) newBroker() error {
 	c := s.cfg
 	b, err := broker.New(broker.Config{
-		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Now: c.Now,
+		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Now: c.Now, Clock: c.Clock,
 		Rules: matchingRules{engine: s.rules, matches: s.matches, log: s.log, now: c.Now},
 		Compat: broker.Compat{
 			GrantQoS1OnV5QoS2Subscribe: c.Compat.GrantQoS1OnV5QoS2Subscribe,

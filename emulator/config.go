@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"github.com/iotemu/iotemu/clock"
 	"log/slog"
 	"net"
 	"regexp"
@@ -80,8 +81,17 @@ type Config struct {
 	// ActionRecords and GET /iotemu/actions (default DefaultActionRecords).
 	ActionRecords int
 
+	// Clock is the source of time of every time-dependent behaviour:
+	// keep-alive, session, message and retained-message expiry, the
+	// thing-type deprecation wait, job timeouts and rollouts, custom
+	// authorizers' and presigned WebSockets' lifetimes, API Gateway's idle
+	// and 2 h limits, SigV4 date windows, certificate validity; nil means
+	// the wall clock. A *clock.Fake lets a test Advance time instead of
+	// waiting (docs/compatibility.md lists what stays on the wall clock).
+	Clock clock.Clock
+
 	// Now is the clock of the services' timestamps (shadow metadata, rules'
-	// timestamp()); nil means time.Now. Tests inject one to get exact
+	// timestamp()); nil means Clock.Now. Tests inject one to get exact
 	// documents.
 	Now func() time.Time
 
@@ -201,8 +211,12 @@ func (c Config) withDefaults() Config {
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+	c.Clock = clock.OrReal(c.Clock)
 	if c.Now == nil {
-		c.Now = time.Now
+		c.Now = c.Clock.Now
+	}
+	if c.Auth.Now == nil {
+		c.Auth.Now = c.Clock.Now
 	}
 	return c
 }

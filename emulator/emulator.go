@@ -369,9 +369,19 @@ func (s *Server) CAPool() *x509.CertPool { return s.ca.Pool() }
 // IssueClientCertificate issues a client certificate signed by the
 // emulator's CA, which the TLS listeners accept.
 func (s *Server) IssueClientCertificate(commonName string) (tls.Certificate, error) {
-	c, err := s.ca.IssueClient(commonName, time.Now())
+	// Valid from before both the wall clock and the emulator's clock, so
+	// that a fake clock set in the past still finds it valid.
+	c, err := s.ca.IssueClient(commonName, earliest(time.Now(), s.cfg.Clock.Now()))
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("issue client certificate: %w", err)
 	}
 	return c, nil
+}
+
+// earliest returns the earlier of two times.
+func earliest(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
 }

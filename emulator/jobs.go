@@ -50,13 +50,15 @@ const jobsTick = time.Second
 // runJobTimers drives the jobs service's timers until ctx ends; the
 // Server starts it in Start and waits for it in Close.
 func (s *Server) runJobTimers(ctx context.Context) {
-	t := time.NewTicker(jobsTick)
+	// On the Server's clock: a fake clock's Advance delivers the tick (one
+	// per Advance however far it goes; Tick compares deadlines with Now).
+	t := s.cfg.Clock.NewTicker(jobsTick)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-t.C():
 			if err := s.jobs.Tick(ctx); err != nil && ctx.Err() == nil {
 				s.log.Warn("jobs timers failed", "error", err)
 			}

@@ -1,6 +1,8 @@
 package authz
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"sync"
@@ -86,4 +88,12 @@ func (a *Authorizer) Resolve(ctx context.Context, p *Presented) (*Identity, erro
 		}
 	}
 	return nil, Forbidden(ErrNoIdentity)
+}
+
+// now is the authorizer's clock (Config.Now, else the wall clock).
+func (a *Authorizer) now() time.Time {
+	if a.cfg.Now != nil {
+		return a.cfg.Now()
+	}
+	return time.Now()
 }

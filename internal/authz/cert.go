@@ -21,6 +21,7 @@ type certSource struct{ a *Authorizer }
 var (
 	errUnknownCertificate  = errors.New("certificate is not registered")
 	errInactiveCertificate = errors.New("certificate is not ACTIVE")
+	errCertificateValidity = errors.New("certificate is expired or not yet valid")
 )
 
 // Resolve claims any client that sent a certificate. At CONNECT the client
@@ -48,6 +49,14 @@ func (c certSource) identity(cert *x509.Certificate, clientID string) (*Identity
 	id := &Identity{Principal: reg.Certificate.ID, Registered: true}
 	if reg.Certificate.Status != registry.StatusActive {
 		return id, Forbidden(fmt.Errorf("%w: %s", errInactiveCertificate, reg.Certificate.Status))
+	}
+	// On the emulator's clock (Config.Now), so that a test can move past
+	// a certificate's notAfter. AWS ends the TLS handshake instead; the
+	// emulator's TLS layer accepts any certificate (UNCONFIRMED which
+	// connect_failed event, if any, AWS publishes).
+	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/x509-client-certs.html#x509-client-certs
+	if now := c.a.now(); now.Before(cert.NotBefore) || now.After(cert.NotAfter) {
+		return id, Forbidden(fmt.Errorf("%w: valid %v to %v", errCertificateValidity, cert.NotBefore, cert.NotAfter))
 	}
 	if err := c.a.fromRegistry(id, reg); err != nil {
 		return id, Forbidden(err)

@@ -8,6 +8,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/iotemu/iotemu/clock"
 	"github.com/iotemu/iotemu/internal/authz"
 )
 
@@ -16,6 +17,20 @@ import (
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
 const reasonCustomAuthTTL = "CUSTOMAUTH_TTL_EXPIRATION"
 
+// reasonWebSocketTTL ends a SigV4 WebSocket connection at AWS's 24-hour
+// limit (authz.Identity.WebSocketExpiry).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
+const reasonWebSocketTTL = "WEBSOCKET_TTL_EXPIRATION"
+
+// The deadlines a connection may have.
+type deadline int
+
+const (
+	deadlineRefresh deadline = iota
+	deadlineDisconnect
+	deadlineWebSocket
+)
+
 // deadlineTimers runs the deadlines of custom-auth MQTT connections
 // (authz.Identity.DisconnectAt, RefreshAt): disconnectAfterInSeconds ends
 // the connection (MQTT 5: DISCONNECT 0xA0 "maximum connect time",
@@ -23,7 +38,11 @@ const reasonCustomAuthTTL = "CUSTOMAUTH_TTL_EXPIRATION"
 // replaces the connection's policies (a refusal ends it with AUTH_ERROR).
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth-lambda.html#custom-auth-lambda
 //
-// No goroutine waits: each deadline is a time.AfterFunc. The timers are
+// A SigV4 WebSocket connection also ends at its 24-hour limit
+// (WEBSOCKET_TTL_EXPIRATION).
+//
+// No goroutine waits: each deadline is an AfterFunc of the broker's clock
+// (Config.Clock), so that a fake clock's Advance fires it. The timers are
 // owned here; a callback finding its connection gone does nothing, timers
 // of ended connections are stopped at the next arm, and close stops all
 // of them and waits for running callbacks.
@@ -45,7 +64,8 @@ type deadlineTimers struct {
 type timerEntry struct {
 	cl                  *mqtt.Client
 	id                  *authz.Identity // the identity in force (guarded by deadlineTimers.mu)
-	refresh, disconnect *time.Timer
+	refresh, disconnect clock.Timer
+	webSocket           clock.Timer
 }
 
 func newDeadlineTimers(s *Broker) *deadlineTimers {
@@ -55,7 +75,7 @@ func newDeadlineTimers(s *Broker) *deadlineTimers {
 
 // arm schedules the deadlines of a connection's identity, if it has any.
 func (t *deadlineTimers) arm(cl *mqtt.Client, id *authz.Identity) {
-	if id.RefreshAt.IsZero() && id.DisconnectAt.IsZero() {
+	if id.RefreshAt.IsZero() && id.DisconnectAt.IsZero() && id.WebSocketExpiry.IsZero() {
 		return
 	}
 	t.mu.Lock()
@@ -71,18 +91,21 @@ func (t *deadlineTimers) arm(cl *mqtt.Client, id *authz.Identity) {
 
 // scheduleLocked (re)sets the entry's timers from the identity.
 func (t *deadlineTimers) scheduleLocked(e *timerEntry, id *authz.Identity) {
-	now := t.s.authNow()
+	now, clk := t.s.authNow(), t.s.clock
 	if !id.DisconnectAt.IsZero() {
 		stopTimer(e.disconnect)
-		e.disconnect = time.AfterFunc(id.DisconnectAt.Sub(now), func() { t.fire(e, true) })
+		e.disconnect = clk.AfterFunc(id.DisconnectAt.Sub(now), func() { t.fire(e, deadlineDisconnect) })
 	}
 	if !id.RefreshAt.IsZero() && id.Refresh != nil {
 		stopTimer(e.refresh)
-		e.refresh = time.AfterFunc(id.RefreshAt.Sub(now), func() { t.fire(e, false) })
+		e.refresh = clk.AfterFunc(id.RefreshAt.Sub(now), func() { t.fire(e, deadlineRefresh) })
+	}
+	if !id.WebSocketExpiry.IsZero() && e.webSocket == nil {
+		e.webSocket = clk.AfterFunc(id.WebSocketExpiry.Sub(now), func() { t.fire(e, deadlineWebSocket) })
 	}
 }
 
-func stopTimer(tm *time.Timer) {
+func stopTimer(tm clock.Timer) {
 	if tm != nil {
 		tm.Stop()
 	}
@@ -100,11 +123,12 @@ func (t *deadlineTimers) sweepLocked() {
 func (t *deadlineTimers) dropLocked(e *timerEntry) {
 	stopTimer(e.refresh)
 	stopTimer(e.disconnect)
+	stopTimer(e.webSocket)
 	delete(t.entries, e)
 }
 
 // fire handles a deadline of a connection still using the identity.
-func (t *deadlineTimers) fire(e *timerEntry, disconnect bool) {
+func (t *deadlineTimers) fire(e *timerEntry, kind deadline) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
@@ -114,15 +138,17 @@ func (t *deadlineTimers) fire(e *timerEntry, disconnect bool) {
 	defer t.running.Done()
 	id, cl := e.id, e.cl
 	c := connAuthOf(cl)
-	live := !cl.Closed() && c != nil && c.Identity() == id
-	if !live || disconnect {
+	live := !cl.Closed() && c != nil && (c.Identity() == id || kind == deadlineWebSocket)
+	if !live || kind != deadlineRefresh {
 		t.dropLocked(e)
 	}
 	t.mu.Unlock()
 	switch {
 	case !live:
-	case disconnect:
+	case kind == deadlineDisconnect:
 		t.s.endConnection(cl, reasonCustomAuthTTL, packets.ErrMaxConnectTime)
+	case kind == deadlineWebSocket:
+		t.s.endConnection(cl, reasonWebSocketTTL, packets.ErrMaxConnectTime)
 	default:
 		t.refresh(e, cl, id)
 	}
@@ -168,10 +194,11 @@ func (t *deadlineTimers) close() {
 	t.cancel()
 }
 
-// authNow is the clock of the deadlines (Config.AuthNow, else time.Now).
+// authNow is the clock of the deadlines (Config.AuthNow, else the
+// broker's clock).
 func (s *Broker) authNow() time.Time {
 	if s.cfg.AuthNow != nil {
 		return s.cfg.AuthNow()
 	}
-	return time.Now()
+	return s.clock.Now()
 }

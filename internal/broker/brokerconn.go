@@ -7,8 +7,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"sync/atomic"
+	"time"
 
+	"github.com/iotemu/iotemu/clock"
 	"github.com/iotemu/iotemu/internal/authz"
 )
 
@@ -38,6 +41,87 @@ type brokerConn struct {
 	// Only the reading goroutine touches them.
 	gated   bool
 	pending []byte
+
+	// fake is the broker's clock when it is not the wall clock: read
+	// deadlines (mochi's keep-alive) then fire on it (SetReadDeadline).
+	fake     clock.Clock
+	deadline struct {
+		sync.Mutex
+		gen      uint64 // which deadline the armed timer belongs to
+		timer    clock.Timer
+		lastRead time.Time // on the fake clock: when bytes last arrived
+	}
+}
+
+// SetDeadline is mochi's keep-alive (refreshDeadline sets both deadlines
+// after every packet). On a fake clock the write deadline stays on the
+// wall clock (a stalled socket is a wall-clock matter), the read deadline
+// follows the fake clock.
+func (c *brokerConn) SetDeadline(t time.Time) error {
+	if c.fake == nil {
+		return c.Conn.SetDeadline(t)
+	}
+	if err := c.Conn.SetWriteDeadline(t); err != nil {
+		return err //nolint:wrapcheck // net.Conn's own error, as the embedded method returns it
+	}
+	return c.SetReadDeadline(t)
+}
+
+// SetReadDeadline, on a fake clock, arms a timer of that clock for the
+// same duration (mochi computed t from the wall clock after the last
+// packet), counted from when the client's bytes last arrived on the fake
+// clock, so that the deadline does not depend on how soon mochi's reader
+// got round to re-arming it. When it fires the socket gets a past
+// deadline, which ends the pending read with os.ErrDeadlineExceeded
+// exactly as the real deadline would.
+func (c *brokerConn) SetReadDeadline(t time.Time) error {
+	if c.fake == nil {
+		return c.Conn.SetReadDeadline(t)
+	}
+	d := &c.deadline
+	d.Lock()
+	defer d.Unlock()
+	d.gen++
+	if d.timer != nil {
+		d.timer.Stop()
+		d.timer = nil
+	}
+	if t.IsZero() {
+		return c.Conn.SetReadDeadline(t)
+	}
+	now := c.fake.Now()
+	from := d.lastRead
+	if from.IsZero() {
+		from = now
+	}
+	in := from.Add(time.Until(t)).Sub(now)
+	if in <= 0 {
+		return c.Conn.SetReadDeadline(time.Unix(1, 0))
+	}
+	gen := d.gen
+	d.timer = c.fake.AfterFunc(in, func() {
+		d.Lock()
+		defer d.Unlock()
+		if d.gen == gen {
+			_ = c.Conn.SetReadDeadline(time.Unix(1, 0)) // fails only on a closed socket
+		}
+	})
+	return c.Conn.SetReadDeadline(time.Time{})
+}
+
+// Close stops the keep-alive timer of a fake clock.
+func (c *brokerConn) Close() error {
+	if c.fake != nil {
+		d := &c.deadline
+		d.Lock()
+		d.gen++
+		if d.timer != nil {
+			d.timer.Stop()
+			d.timer = nil
+		}
+		d.Unlock()
+	}
+	return c.Conn.Close()
 }
 
 func (c *brokerConn) Read(p []byte) (int, error) {
@@ -48,6 +132,7 @@ func (c *brokerConn) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		c.pending = first
+		c.markRead()
 	}
 	if len(c.pending) > 0 {
 		n := copy(p, c.pending)
@@ -55,10 +140,23 @@ func (c *brokerConn) Read(p []byte) (int, error) {
 		return n, nil
 	}
 	n, err := c.Conn.Read(p)
+	if n > 0 {
+		c.markRead()
+	}
 	if err != nil && c.onTimeout != nil && errors.Is(err, os.ErrDeadlineExceeded) {
 		c.onTimeout()
 	}
 	return n, err
+}
+
+// markRead records, on a fake clock, that the client's bytes arrived.
+func (c *brokerConn) markRead() {
+	if c.fake == nil {
+		return
+	}
+	c.deadline.Lock()
+	c.deadline.lastRead = c.fake.Now()
+	c.deadline.Unlock()
 }
 
 // peerCertificate returns the client's certificate, if it sent one. Call it

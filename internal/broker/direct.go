@@ -70,8 +70,10 @@ func (d *directMessages) acked(cl *mqtt.Client, id uint16) {
 func (s *Broker) sendDirect(c *conn, m Message, confirm bool, timeout time.Duration) error {
 	cl := c.cl
 	pk := packetOf(m)
-	pk.FixedHeader.Qos, pk.PacketID, pk.Created = 0, 0, time.Now().Unix()
-	if m.MessageExpiry > 0 {
+	pk.FixedHeader.Qos, pk.PacketID, pk.Created = 0, 0, s.clock.Now().Unix()
+	if s.expiry != nil {
+		s.expiry.stamp(&pk)
+	} else if m.MessageExpiry > 0 {
 		pk.Expiry = pk.Created + int64(m.MessageExpiry/time.Second)
 	}
 	if !confirm {

@@ -216,6 +216,9 @@ func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet 
 	switch pk.FixedHeader.Type {
 	case packets.Publish:
 		pk.FixedHeader.Dup = false
+		if e := h.server.expiry; e != nil {
+			e.remaining(&pk)
+		}
 	case packets.Puback:
 		// mochi answers a QoS 1 PUBLISH with 0x01, its SUBACK "granted QoS 1",
 		// which is no PUBACK code; AWS answers 0x00 Success.
@@ -245,6 +248,9 @@ func (h *hook) OnQosComplete(cl *mqtt.Client, pk packets.Packet) {
 // AWS: iot-basic-ingest.html ("bypasses the message broker").
 func (h *hook) OnPublish(_ *mqtt.Client, pk packets.Packet) (packets.Packet, error) {
 	clampExpiry(&pk)
+	if e := h.server.expiry; e != nil {
+		e.stamp(&pk)
+	}
 	if !strings.HasPrefix(pk.TopicName, "$") {
 		return pk, nil // the reserved table holds only $ topics; skip it on the common path
 	}

@@ -105,7 +105,7 @@ func (s *Broker) publishSubscriptions(c *conn, eventType string, filters []strin
 		return
 	}
 	s.publishEvent(subscriptionsTopic+eventType+"/"+c.id, subscriptionEvent{
-		ClientID: c.id, Timestamp: millis(time.Now()), EventType: eventType,
+		ClientID: c.id, Timestamp: millis(s.clock.Now()), EventType: eventType,
 		SessionIdentifier: c.session, PrincipalIdentifier: c.principal, Topics: filters,
 	})
 }
@@ -115,7 +115,7 @@ func (s *Broker) publishConnectFailed(clientID, principal, ip string) {
 		return
 	}
 	s.publishEvent(presenceTopic+"connect_failed/"+clientID, connectFailedEvent{
-		ClientID: clientID, Timestamp: millis(time.Now()), EventType: "connect_failed",
+		ClientID: clientID, Timestamp: millis(s.clock.Now()), EventType: "connect_failed",
 		ConnectFailureReason: "AUTHORIZATION_FAILED", PrincipalIdentifier: principal,
 		SessionIdentifier: newSessionID(), IPAddress: ip,
 	})

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/mochi-mqtt/server/v2/listeners"
+
+	"github.com/iotemu/iotemu/clock"
 )
 
 // connListener is a mochi listener that tracks every connection it hands to
@@ -17,6 +19,9 @@ import (
 type connListener struct {
 	id string
 	ln net.Listener // nil for WebSocket
+	// fake is the broker's clock when it is not the wall clock (keep-alive
+	// deadlines then follow it, brokerconn.go); nil otherwise.
+	fake clock.Clock
 
 	mu      sync.Mutex
 	closed  bool
@@ -26,8 +31,8 @@ type connListener struct {
 
 var _ listeners.Listener = (*connListener)(nil)
 
-func newConnListener(id string, ln net.Listener) *connListener {
-	return &connListener{id: id, ln: ln, conns: map[net.Conn]struct{}{}}
+func newConnListener(id string, ln net.Listener, fake clock.Clock) *connListener {
+	return &connListener{id: id, ln: ln, fake: fake, conns: map[net.Conn]struct{}{}}
 }
 
 func (l *connListener) Init(*slog.Logger) error { return nil }
@@ -57,7 +62,7 @@ func (l *connListener) Serve(establish listeners.EstablishFn) {
 		}
 		go func() {
 			defer l.done(conn)
-			_ = establish(l.id, &brokerConn{Conn: conn}) // the broker logs why a client ended
+			_ = establish(l.id, &brokerConn{Conn: conn, fake: l.fake}) // the broker logs why a client ended
 		}()
 	}
 }
@@ -69,6 +74,7 @@ func (l *connListener) serve(establish listeners.EstablishFn, conn *brokerConn) 
 		return net.ErrClosed
 	}
 	defer l.done(conn)
+	conn.fake = l.fake
 	return establish(l.id, conn)
 }
 

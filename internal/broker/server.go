@@ -11,6 +11,7 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/iotemu/iotemu/clock"
 	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/rules"
@@ -26,6 +27,10 @@ type Config struct {
 	Authz *authz.Authorizer
 	// AuthNow is the clock of custom authorizers' deadlines; nil: time.Now.
 	AuthNow func() time.Time
+	// Clock is the source of time of keep-alive, session and message
+	// expiry and the custom-auth and WebSocket deadlines (clock.go); nil is
+	// the wall clock.
+	Clock clock.Clock
 	// Rules receives every message published by any path, off the publish
 	// path (rules_dispatch.go); Now stamps their receive time.
 	Rules RulesEngine
@@ -79,6 +84,8 @@ type Broker struct {
 	authTimers *deadlineTimers // custom authorizers' refresh/disconnect deadlines (authtimers.go)
 	auth       *authCore       // strict mode's authorisation; nil in permissive mode (authz.go)
 	drops      dropCounter     // deliveries dropped to subscribers that stopped reading (backpressure.go)
+	clock      clock.Clock     // Config.Clock, never nil
+	expiry     *fakeExpiry     // session and message expiry on a fake clock; nil on the wall clock (clock.go)
 
 	mqttLns map[string]*connListener // by mochi listener ID, set by Serve
 }
@@ -90,6 +97,7 @@ func New(cfg Config) (*Broker, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Broker{cfg: cfg, log: cfg.Logger, ctx: ctx, cancel: cancel, reserved: newReservedTable(),
 		conns: newRegistry(), direct: newDirectMessages()}
+	s.initClock(cfg.Clock)
 	for family, fn := range cfg.Reserved {
 		s.reserved.handle(family, fn)
 	}
@@ -114,11 +122,11 @@ func New(cfg Config) (*Broker, error) {
 // ws and wss.
 func (s *Broker) Serve(lns map[string]net.Listener) error {
 	s.mqttLns = map[string]*connListener{
-		listenerWS:  newConnListener(listenerWS, nil),
-		listenerWSS: newConnListener(listenerWSS, nil),
+		listenerWS:  newConnListener(listenerWS, nil, s.fakeClock()),
+		listenerWSS: newConnListener(listenerWSS, nil, s.fakeClock()),
 	}
 	for id, ln := range lns {
-		s.mqttLns[id] = newConnListener(id, ln)
+		s.mqttLns[id] = newConnListener(id, ln, s.fakeClock())
 	}
 	for _, l := range s.mqttLns {
 		if err := s.broker.AddListener(l); err != nil {
@@ -136,6 +144,9 @@ func (s *Broker) Serve(lns map[string]net.Listener) error {
 // and the custom authorizers' deadlines; it waits for what it owns.
 func (s *Broker) Close() error {
 	s.authTimers.close()
+	if s.expiry != nil {
+		s.expiry.close()
+	}
 	s.disconnectAll()
 	var err error
 	if cerr := s.broker.Close(); cerr != nil {

@@ -155,7 +155,7 @@ func (s *Broker) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	}
 	c := &conn{
 		cl: cl, id: cl.ID, principal: principal, identified: identified, ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
-		connectedAt: time.Now(), keepAlive: cl.State.Keepalive, clean: expiry == 0, expiry: expiry,
+		connectedAt: s.clock.Now(), keepAlive: cl.State.Keepalive, clean: expiry == 0, expiry: expiry,
 		events: wantsEvents(cl.ID), ended: make(chan struct{}),
 	}
 	s.conns.add(c, resumed)
@@ -185,7 +185,12 @@ func (s *Broker) onDisconnect(cl *mqtt.Client, err error, expire bool) {
 		return
 	}
 	reason := disconnectReason(c, err, cl.StopCause())
-	at := time.Now()
+	at := s.clock.Now()
+	if !expire && s.expiry != nil && !c.clean {
+		// Armed before the event, so that whoever sees the event may move
+		// the clock.
+		s.expiry.sessionEnded(cl, c.expiry)
+	}
 	s.publishDisconnected(c, reason, at)
 	s.conns.remove(c, reason, at)
 	if expire && !cl.IsTakenOver() {

@@ -167,13 +167,10 @@ func (s *Server) mqttTLSConfig() *tls.Config {
 	return c
 }
 
-// httpsTLSConfig is the HTTPS listener's: a certificate is optional (SigV4
-// and custom authorizers need none, as on AWS's port 443), any issuer in
-// strict mode.
+// httpsTLSConfig is the HTTPS listener's: a certificate is requested, not
+// required (SigV4 and custom authorizers need none, as on AWS's port 443;
+// the credentials provider needs one), from any issuer, in both modes.
 func (s *Server) httpsTLSConfig() *tls.Config {
-	if s.authz == nil {
-		return s.tls
-	}
 	c := s.tls.Clone()
 	c.ClientAuth = tls.RequestClientCert
 	return c

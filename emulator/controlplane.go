@@ -10,6 +10,7 @@ import (
 	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/internal/certs"
 	"github.com/iotemu/iotemu/internal/controlplane"
+	"github.com/iotemu/iotemu/internal/credprovider"
 	"github.com/iotemu/iotemu/policy"
 	iotreg "github.com/iotemu/iotemu/registry"
 )
@@ -47,6 +48,7 @@ func (s *Server) newControlPlane() error {
 	if err != nil {
 		return err
 	}
+	s.sim = sim
 	cp, err := controlplane.New(controlplane.Config{
 		Simulator: sim, Now: s.cfg.Now,
 		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
@@ -74,6 +76,15 @@ func (s *Server) simulator() (*authz.Authorizer, error) {
 		return nil, fmt.Errorf("test authorization: %w", err)
 	}
 	return a, nil
+}
+
+// credentialsProvider serves GET /role-aliases/{alias}/credentials on the
+// HTTP mux; only the TLS listeners that request a client certificate (the
+// HTTPS port, and the 443-style listener for x-amzn-http-ca) can be asked
+// over mutual TLS, so they are its endpoint (docs/compatibility.md).
+func (s *Server) credentialsProvider() *credprovider.Provider {
+	return credprovider.New(credprovider.Config{Registry: s.iotreg, Authorizer: s.sim, Enforce: s.authz != nil,
+		AccountID: s.cfg.AccountID, Logger: s.log})
 }
 
 // advertisedHost answers DescribeEndpoint with Config.AdvertisedHost for

@@ -56,6 +56,7 @@ type Server struct {
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authz       *authz.Authorizer   // strict mode's authorisation; nil in permissive mode (authconfig.go)
+	sim         *authz.Authorizer   // TestAuthorization's and the credentials provider's: authz, or one on the same config (controlplane.go)
 
 	provisioning *provisioning.Service // fleet provisioning (provisioning.go)
 

@@ -37,6 +37,7 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },
 		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)
 	s.control.Register(rt)
+	s.credentialsProvider().Register(rt)
 	return withRequestID(s.withAuth(s.withJobsData(rt)))
 }
 

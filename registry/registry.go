@@ -67,6 +67,7 @@ type Registry struct {
 	thingPrincipals map[string]map[string]ThingPrincipalType
 	principalThings map[string]map[string]ThingPrincipalType
 	billing         map[string]*billingGroup
+	roleAliases     map[string]*RoleAlias
 
 	pendingMu sync.Mutex
 	pending   []Change
@@ -107,6 +108,7 @@ func New(cfg Config) (*Registry, error) {
 		certs: map[string]*certificate{}, cas: map[string]*x509.Certificate{}, policies: map[string]*policy{},
 		targets: map[string]map[string]bool{}, thingPrincipals: map[string]map[string]ThingPrincipalType{},
 		principalThings: map[string]map[string]ThingPrincipalType{}, billing: map[string]*billingGroup{},
+		roleAliases: map[string]*RoleAlias{},
 	}
 	for _, ca := range cfg.CAs {
 		r.cas[CertificateID(ca.Raw)] = ca

@@ -39,3 +39,16 @@ func (s StaticCredentials) LookupCredentials(accessKeyID string) (Credentials, b
 }
 
 var _ CredentialStore = StaticCredentials(nil)
+
+// Chain is a CredentialStore asking each store in turn.
+type Chain []CredentialStore
+
+// LookupCredentials implements CredentialStore.
+func (c Chain) LookupCredentials(accessKeyID string) (Credentials, bool) {
+	for _, s := range c {
+		if cr, ok := s.LookupCredentials(accessKeyID); ok {
+			return cr, true
+		}
+	}
+	return Credentials{}, false
+}

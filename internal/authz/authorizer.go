@@ -21,6 +21,7 @@ type Authorizer struct {
 	sources []Source
 	popts   policy.Options
 	control *sigv4.Verifier // the control plane's signing names
+	issued  *sigv4.Issued   // the credentials provider's temporary credentials
 
 	mu     sync.RWMutex
 	parsed map[string]*policy.Policy // by document text: one parse per policy version
@@ -33,7 +34,7 @@ const maxParsedPolicies = 4096
 
 // New returns the authorizer of strict mode.
 func New(cfg Config, reg Registry) (*Authorizer, error) {
-	a := &Authorizer{cfg: cfg, reg: reg, parsed: map[string]*policy.Policy{},
+	a := &Authorizer{cfg: cfg, reg: reg, parsed: map[string]*policy.Policy{}, issued: sigv4.NewIssued(cfg.Now),
 		popts:        policy.Options{Compat: cfg.PolicyCompat},
 		topicPrefix:  policy.TopicARN(cfg.Region, cfg.AccountID, ""),
 		filterPrefix: policy.TopicFilterARN(cfg.Region, cfg.AccountID, ""),
@@ -43,7 +44,7 @@ func New(cfg Config, reg Registry) (*Authorizer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.control, err = newVerifier(cfg, controlPlaneServices); err != nil {
+	if a.control, err = newVerifier(cfg, controlPlaneServices, a.issued); err != nil {
 		return nil, err
 	}
 	a.sources = []Source{certSource{a}, sig}

@@ -35,6 +35,10 @@ func (a *Authorizer) Classify(r *http.Request) (Op, PathKind) {
 	switch {
 	case p == "/health" || p == "/ca.pem" || p == "/mqtt" || strings.HasPrefix(p, "/iotemu/"):
 		return Op{}, PublicPath
+	case isCredentialsPath(p):
+		// The credentials provider authenticates by mutual TLS itself
+		// (internal/credprovider).
+		return Op{}, PublicPath
 	case strings.HasPrefix(p, "/topics/"):
 		acts := []string{policy.ActionPublish}
 		if strings.EqualFold(r.URL.Query().Get("retain"), "true") {
@@ -86,4 +90,10 @@ func unescape(s string) string {
 		return u
 	}
 	return s
+}
+
+// isCredentialsPath is GET /role-aliases/{alias}/credentials.
+func isCredentialsPath(escaped string) bool {
+	rest, ok := strings.CutPrefix(escaped, "/role-aliases/")
+	return ok && strings.HasSuffix(rest, "/credentials") && strings.Count(rest, "/") == 1
 }

@@ -23,7 +23,7 @@ type sigv4Source struct {
 var controlPlaneServices = []string{"iot", "execute-api"}
 
 func newSigV4Source(a *Authorizer) (*sigv4Source, error) {
-	v, err := newVerifier(a.cfg, nil)
+	v, err := newVerifier(a.cfg, nil, a.issued)
 	if err != nil {
 		return nil, err
 	}
@@ -34,15 +34,16 @@ func newSigV4Source(a *Authorizer) (*sigv4Source, error) {
 	return src, nil
 }
 
-// newVerifier returns a verifier of the configured credentials for the
-// services given (nil: iot-data's), in the emulator's region.
-func newVerifier(cfg Config, services []string) (*sigv4.Verifier, error) {
+// newVerifier returns a verifier of the configured credentials and those
+// the credentials provider issued, for the services given (nil:
+// iot-data's), in the emulator's region.
+func newVerifier(cfg Config, services []string, issued *sigv4.Issued) (*sigv4.Verifier, error) {
 	store := make([]sigv4.Credentials, 0, len(cfg.Credentials))
 	for _, c := range cfg.Credentials {
 		store = append(store, sigv4.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey,
 			SessionToken: c.SessionToken, Principal: cfg.principal(c)})
 	}
-	v, err := sigv4.New(sigv4.Config{Credentials: sigv4.NewStaticCredentials(store...), Services: services,
+	v, err := sigv4.New(sigv4.Config{Credentials: sigv4.Chain{sigv4.NewStaticCredentials(store...), issued}, Services: services,
 		Regions: []string{cfg.Region}, Now: cfg.Now})
 	if err != nil {
 		return nil, fmt.Errorf("sigv4 verifier: %w", err)
@@ -75,7 +76,7 @@ func (src *sigv4Source) Resolve(_ context.Context, p *Presented) (*Identity, boo
 	if err != nil {
 		return nil, true, SignatureError(err)
 	}
-	id, err := src.identity(signed.AccessKeyID)
+	id, err := src.identity(signed.AccessKeyID, signed.Principal)
 	if err != nil {
 		return nil, true, Forbidden(err)
 	}
@@ -91,10 +92,15 @@ func (src *sigv4Source) Resolve(_ context.Context, p *Presented) (*Identity, boo
 const websocketTTL = 24 * time.Hour
 
 // identity is what a configured credential may do: its policy documents,
-// its named registry policies and those attached to its principal.
-func (src *sigv4Source) identity(accessKeyID string) (*Identity, error) {
-	cred := src.creds[accessKeyID]
+// its named registry policies and those attached to its principal. A key
+// the credentials provider issued (not configured) is its role's, which
+// iotemu does not model: allowed every action (IssueCredentials).
+func (src *sigv4Source) identity(accessKeyID, principal string) (*Identity, error) {
+	cred, configured := src.creds[accessKeyID]
 	a := src.a
+	if !configured {
+		return &Identity{Principal: principal, AllowAll: true, Registered: true, LookupThing: true}, nil
+	}
 	id := &Identity{Principal: a.cfg.principal(cred), AllowAll: cred.AllowAll, Registered: true, LookupThing: true}
 	for _, d := range cred.PolicyDocuments {
 		p, err := a.Parse(d)

@@ -127,6 +127,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerPolicyQueries(rt)
 	c.registerDomainConfigs(rt)
 	c.registerLogging(rt)
+	c.registerRoleAliases(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

@@ -25,7 +25,8 @@
 //     TestAuthorization, the last answered by strict mode's engine through
 //     the Simulator interface (policyquery.go);
 //   - domain configurations (domainconfigs.go) and the logging options
-//     (logging.go), stored and returned;
+//     (logging.go), stored and returned; role aliases (rolealiases.go;
+//     the credentials provider is internal/credprovider);
 //   - custom authorizers (authorizers.go, authorizertest.go);
 //   - the fixtures' registry entries and rules (fixtures.go).
 //
@@ -35,7 +36,7 @@
 //
 // Not emulated: every other operation of the model — CA registration,
 // certificate transfer, jobs, fleet provisioning, Device Defender, topic
-// rule destinations, role aliases and more. Each answers 501 NotImplementedException
+// rule destinations and more. Each answers 501 NotImplementedException
 // naming it (unemulated.go, from the botocore model in operations_*.go),
 // so that it cannot be mistaken for a missing resource. IAM is not
 // emulated: strict mode checks only the control plane's SigV4 signature.

@@ -44,6 +44,7 @@ func (c *ControlPlane) owners() map[string]owner {
 		},
 	}
 	m["domainconfiguration"] = c.domainConfigExists
+	m["rolealias"] = func(n string) error { _, err := c.reg.DescribeRoleAlias(n); return err }
 	if c.cfg.Authorizers != nil {
 		m["authorizer"] = func(n string) error {
 			if _, err := c.cfg.Authorizers.Get(n); err != nil {

@@ -104,6 +104,7 @@ func (s *Server) resetArea(ctx context.Context, area string) error {
 	case AreaRegistry:
 		s.control.Reset()
 		s.authorizers.Reset()
+		s.provisioning.Reset()
 		if fx == nil {
 			return nil
 		}

@@ -109,3 +109,13 @@ func (s *Service) TemplateARN(name string) string {
 func (s *Service) arn(resource string) string {
 	return awsid.ARN("iot", s.cfg.Region, s.cfg.AccountID, resource)
 }
+
+// Reset forgets every template, ownership token and claim (the
+// emulator's POST /iotemu/reset of the registry).
+func (s *Service) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.templates = map[string]*template{}
+	s.tokens = map[string]ownership{}
+	s.claims = map[string]claim{}
+}

@@ -44,13 +44,15 @@ const provisioningTick = 5 * time.Second
 // runProvisioningTimers sweeps until ctx ends; Start starts it, Close
 // waits for it.
 func (s *Server) runProvisioningTimers(ctx context.Context) {
-	t := time.NewTicker(provisioningTick)
+	// On the Server's clock, as the jobs' timers: a fake clock's Advance
+	// delivers the tick.
+	t := s.cfg.Clock.NewTicker(provisioningTick)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-t.C():
 			s.provisioning.Sweep(ctx)
 		}
 	}

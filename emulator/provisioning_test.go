@@ -249,3 +249,45 @@ func TestFleetProvisioningReplies(t *testing.T) {
 	}
 	stillServing(t, emu)
 }
+
+// TestProvisioningClaimExpires: on the Server's clock, a claim certificate
+// is INACTIVE five minutes after CreateProvisioningClaim, and a device
+// holding it can no longer connect in strict mode.
+func TestProvisioningClaimExpires(t *testing.T) {
+	t.Parallel()
+	clk := testkit.NewFakeClock()
+	emu := testkit.Start(t, testkit.WithClock(clk), testkit.WithStrictAuth(cliCredential),
+		testkit.WithConfig(func(c *emulator.Config) { c.Compat.ECDSAKeysAndCertificate = true }))
+	ctx := context.Background()
+	cp := iotClient(emu)
+	createFleetTemplate(t, cp, "fleet", fleetDeviceTemplate)
+	claim, err := cp.CreateProvisioningClaim(ctx, &iot.CreateProvisioningClaimInput{TemplateName: aws.String("fleet")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !claim.Expiration.Equal(clk.Now().Add(5 * time.Minute).Truncate(time.Millisecond)) {
+		t.Fatalf("expiration %v, want now + 5 min", claim.Expiration)
+	}
+	cert, err := tls.X509KeyPair([]byte(aws.ToString(claim.CertificatePem)), []byte(aws.ToString(claim.KeyPair.PrivateKey)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := pahoTLS(t, emu, "factory-1", cert)
+	if err != nil {
+		t.Fatalf("the fresh claim did not connect: %v", err)
+	}
+	dev.Disconnect(0)
+	clk.Advance(5*time.Minute + 10*time.Second)
+	testkit.Eventually(t, wait, func() error {
+		// Through Go: the SDK's signatures, on the wall clock, are now
+		// older than strict mode's five minutes of skew.
+		d, err := emu.Registry().DescribeCertificate(aws.ToString(claim.CertificateId))
+		if err != nil || d.Status != "INACTIVE" {
+			return context.DeadlineExceeded
+		}
+		return nil
+	})
+	if _, err := pahoTLS(t, emu, "factory-1", cert); err == nil {
+		t.Fatal("an expired claim connected")
+	}
+}

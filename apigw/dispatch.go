@@ -22,9 +22,11 @@ func (s *Server) route(ctx context.Context, c *conn, data []byte) {
 		rt, ok = a.routes[KeyDefault]
 	}
 	if !ok {
+		s.log.Info("API Gateway route "+key+" => no route, Forbidden", "api", a.ID, "connectionId", c.id, "routeKey", key)
 		_ = c.send(errorFrame("Forbidden", c.id, s.cfg.NewID(RequestID))) // fails only when closing
 		return
 	}
+	s.log.Info("API Gateway route "+rt.Key+" from "+c.id, "api", a.ID, "connectionId", c.id, "routeKey", rt.Key, "bytes", len(data))
 	ev := c.messageEvent(a, rt.Key, string(data))
 	out, err := s.invoke(ctx, rt.Integration, ev)
 	var res *ProxyResponse

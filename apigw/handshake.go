@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"strconv"
 
 	"github.com/gorilla/websocket"
 )
@@ -31,6 +32,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 	if a.Authorizer != nil {
 		auth, status := s.authorize(ctx, c, r)
 		if status != 0 {
+			s.log.Info("API Gateway $connect "+a.Stage+" => "+strconv.Itoa(status)+" (authorizer)", "api", a.ID, "stage", a.Stage, "status", status)
 			writeMessage(w, status, http.StatusText(status))
 			return
 		}
@@ -38,6 +40,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 	}
 	hdr, res := s.connect(ctx, c, r)
 	if res != nil {
+		s.log.Info("API Gateway $connect "+a.Stage+" => "+strconv.Itoa(res.StatusCode), "api", a.ID, "stage", a.Stage, "status", res.StatusCode)
 		w.WriteHeader(res.StatusCode)
 		_, _ = w.Write([]byte(res.Body)) // the client went away; nothing to report
 		return
@@ -59,7 +62,7 @@ func (s *Server) handshake(w http.ResponseWriter, r *http.Request, a *api) {
 	c.setWS(ws)
 	// The connection ID is what a backend posts to; a user of the binary
 	// without a $connect function of their own reads it here.
-	s.log.Info("websocket connected", "api", a.ID, "stage", a.Stage, "connectionId", c.id)
+	s.log.Info("API Gateway $connect "+a.Stage+" => 101 connected "+c.id, "api", a.ID, "stage", a.Stage, "connectionId", c.id)
 	if fc, ok := r.Context().Value(frameConnKey{}).(*frameConn); ok {
 		fc.arm(int64(s.cfg.Limits.FrameBytes))
 	}

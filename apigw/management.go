@@ -30,6 +30,16 @@ func (s *Server) PostToConnection(_ context.Context, connectionID string, data [
 }
 
 func (s *Server) post(stage, id string, data []byte) error {
+	err := s.postData(stage, id, data)
+	result := "200"
+	if err != nil {
+		result = err.Error()
+	}
+	s.log.Info("API Gateway PostToConnection "+id+" => "+result, "connectionId", id, "bytes", len(data), "result", result)
+	return err
+}
+
+func (s *Server) postData(stage, id string, data []byte) error {
 	if len(data) > s.cfg.Limits.MessageBytes {
 		return ErrPayloadTooLarge // AWS: Data "max": 131072
 	}

@@ -142,7 +142,9 @@ func newAuthz(s *Server) (*authz.Authorizer, error) {
 	if !s.cfg.Auth.strict() {
 		return nil, nil
 	}
-	return authz.New(s.cfg.authzConfig(), s.iotreg)
+	cfg := s.cfg.authzConfig()
+	cfg.Logger = s.log
+	return authz.New(cfg, s.iotreg)
 }
 
 // withAuth wraps the router: strict mode authorises every iot-data and

@@ -26,7 +26,7 @@ func (s *Server) newRules() error {
 		Region:    s.cfg.Region,
 		Externals: rules.Externals{Shadows: ruleShadows{s}},
 		Compat:    s.cfg.Compat.Rules,
-		OnAction:  s.records.add,
+		OnAction:  s.onAction,
 	})
 	if err != nil {
 		return fmt.Errorf("set up rules: %w", err)

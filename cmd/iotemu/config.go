@@ -15,11 +15,12 @@ import (
 
 // options are the binary's settings, from flags and IOTEMU_* variables.
 type options struct {
-	emulator emulator.Config
-	logLevel slog.Level
-	version  bool
-	health   string   // -healthcheck URL: probe a running emulator and exit
-	fixtures []string // fixtures files to apply at start
+	emulator  emulator.Config
+	logLevel  slog.Level
+	logFormat string // text or json
+	version   bool
+	health    string   // -healthcheck URL: probe a running emulator and exit
+	fixtures  []string // fixtures files to apply at start
 }
 
 // Default addresses of the binary; the library defaults to 127.0.0.1:0.
@@ -81,6 +82,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 		"per-function Lambda Invoke API endpoints, e.g. onconnect=http://127.0.0.1:9000,broadcast=http://127.0.0.1:9001, tried before -lambda-endpoint; the bare name goes in the path (IOTEMU_LAMBDA_ENDPOINTS)")
 	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis, registry, authorizers) applied at start (IOTEMU_FIXTURES) (default: none)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
+	fs.StringVar(&o.logFormat, "log-format", env("LOG_FORMAT", "text"), "text or json: the log's lines as logfmt text or one JSON object each (IOTEMU_LOG_FORMAT)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.health, "healthcheck", "", "GET this /health URL, exit 0 if healthy (for container HEALTHCHECK)")
 	if err := fs.Parse(args); err != nil {
@@ -94,6 +96,9 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	}
 	if !slices.Contains(logLevels, strings.ToLower(*level)) || o.logLevel.UnmarshalText([]byte(*level)) != nil {
 		return o, fmt.Errorf("-log-level: got %q, want one of %s", *level, strings.Join(logLevels, ", "))
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		return o, fmt.Errorf("-log-format: got %q, want text or json", o.logFormat)
 	}
 	if *fixturesFlag != "" {
 		o.fixtures = strings.Split(*fixturesFlag, ",")

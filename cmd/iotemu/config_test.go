@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"testing"
@@ -64,6 +66,7 @@ func TestLoadOptions(t *testing.T) {
 func TestLoadOptionsErrors(t *testing.T) {
 	for name, args := range map[string][]string{
 		"bad log level":  {"-log-level", "loud"},
+		"bad log format": {"-log-format", "xml"},
 		"unknown flag":   {"-nope"},
 		"extra argument": {"serve"},
 	} {
@@ -80,5 +83,19 @@ func TestLoadFixtures(t *testing.T) {
 	}
 	if _, err := loadFixtures([]string{"missing.yaml"}); err == nil {
 		t.Fatal("missing file: got nil, want an error")
+	}
+}
+
+// TestLogFormatJSON: -log-format json writes one JSON object a line.
+func TestLogFormatJSON(t *testing.T) {
+	o, err := loadOptions([]string{"-log-format", "json"}, noEnv, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	newLogger(&buf, o.logLevel, o.logFormat).Info("iot.CreateThing => 200", "op", "iot.CreateThing")
+	var line map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line["msg"] != "iot.CreateThing => 200" || line["op"] != "iot.CreateThing" {
+		t.Fatalf("json log line %q: %v", buf.String(), err)
 	}
 }

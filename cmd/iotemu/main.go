@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if cfg.Fixtures, err = loadFixtures(o.fixtures); err != nil {
 		return err
 	}
-	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: o.logLevel}))
+	cfg.Logger = newLogger(stderr, o.logLevel, o.logFormat)
 	srv, err := emulator.New(cfg)
 	if err != nil {
 		return err
@@ -172,4 +172,13 @@ func probe(ctx context.Context, url string) error {
 		return fmt.Errorf("healthcheck: status %s", resp.Status)
 	}
 	return nil
+}
+
+// newLogger writes the log as logfmt text or as one JSON object a line.
+func newLogger(w io.Writer, level slog.Level, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }

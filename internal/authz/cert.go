@@ -74,6 +74,7 @@ func (a *Authorizer) fromRegistry(id *Identity, reg registry.Identity) error {
 			return fmt.Errorf("policy %s version %s: %w", ap.Name, ap.VersionID, err)
 		}
 		id.Policies = append(id.Policies, p)
+		id.PolicyNames = append(id.PolicyNames, ap.Name)
 	}
 	setThing(&id.Conn, reg)
 	return nil

@@ -1,6 +1,7 @@
 package authz
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/iotemu/iotemu/policy"
@@ -31,6 +32,8 @@ type Config struct {
 	UnauthorizedStatus401 bool
 	// UnsignedControlPlane lets unsigned requests call the control plane.
 	UnsignedControlPlane bool
+	// Logger receives a line per denial (the request log); nil: none.
+	Logger *slog.Logger
 }
 
 // Credential is one AWS access key and what its identity may do.

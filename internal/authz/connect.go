@@ -2,7 +2,7 @@ package authz
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/iotemu/iotemu/policy"
 )
@@ -12,9 +12,10 @@ import (
 // PUBLISH, SUBSCRIBE and delivery. A Conn is immutable: a refreshed
 // identity makes a new one (WithIdentity).
 type Conn struct {
-	a   *Authorizer
-	id  *Identity
-	ctx *policy.Context
+	a      *Authorizer
+	id     *Identity
+	ctx    *policy.Context
+	client string // the client ID in force, for the denials' log lines
 }
 
 // Connect authenticates a CONNECT and authorises iot:Connect on the client
@@ -32,12 +33,16 @@ func (a *Authorizer) Connect(ctx context.Context, p *Presented, upgraded *Identi
 			return nil, id, AsError(err)
 		}
 	}
-	c := &Conn{a: a, id: id, ctx: policy.ConnectionContext(a.connection(p, id))}
-	if !id.Allowed(policy.ActionConnect, a.clientPrefix+p.ClientID, c.ctx) {
-		return nil, id, Forbidden(errors.New("iot:Connect denied"))
+	c := &Conn{a: a, id: id, ctx: policy.ConnectionContext(a.connection(p, id)), client: p.ClientID}
+	if d := id.Decide(policy.ActionConnect, a.clientPrefix+p.ClientID, c.ctx); !d.Allowed {
+		a.logDenial(ctx, p.ClientID, id.Principal, d)
+		return nil, id, Forbidden(fmt.Errorf("denied %s", d))
 	}
-	if w := p.MQTT.Will; w != nil && !c.MayPublish(w.Topic, w.Retain) {
-		return nil, id, Forbidden(errors.New("iot:Publish denied on the Will topic"))
+	if w := p.MQTT.Will; w != nil {
+		if d := c.PublishDecision(w.Topic, w.Retain); !d.Allowed {
+			a.logDenial(ctx, p.ClientID, id.Principal, d)
+			return nil, id, Forbidden(fmt.Errorf("denied on the Will topic: %s", d))
+		}
 	}
 	return c, id, nil
 }
@@ -99,29 +104,46 @@ func (c *Conn) Identity() *Identity { return c.id }
 
 // WithIdentity is the connection with a refreshed identity and the same
 // policy variables.
-func (c *Conn) WithIdentity(id *Identity) *Conn { return &Conn{a: c.a, id: id, ctx: c.ctx} }
+func (c *Conn) WithIdentity(id *Identity) *Conn {
+	return &Conn{a: c.a, id: id, ctx: c.ctx, client: c.client}
+}
 
 // MayPublish authorises iot:Publish on topic, and iot:RetainPublish too
-// when retain is set.
+// when retain is set; a denial is logged.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html#iot-policy-actions
 func (c *Conn) MayPublish(topic string, retain bool) bool {
+	return c.logged(c.PublishDecision(topic, retain))
+}
+
+// PublishDecision is MayPublish's decision: iot:Publish's, or
+// iot:RetainPublish's when Publish is allowed and retain set.
+func (c *Conn) PublishDecision(topic string, retain bool) Decision {
 	arn := c.a.topicPrefix + topic
-	if !c.id.Allowed(policy.ActionPublish, arn, c.ctx) {
-		return false
+	d := c.id.Decide(policy.ActionPublish, arn, c.ctx)
+	if !d.Allowed || !retain {
+		return d
 	}
-	return !retain || c.id.Allowed(policy.ActionRetainPublish, arn, c.ctx)
+	return c.id.Decide(policy.ActionRetainPublish, arn, c.ctx)
 }
 
 // MaySubscribe authorises iot:Subscribe on the literal filter: policy
-// wildcards match MQTT's + and # as plain characters.
+// wildcards match MQTT's + and # as plain characters. A denial is logged.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html#pub-sub-policy
 func (c *Conn) MaySubscribe(filter string) bool {
-	return c.id.Allowed(policy.ActionSubscribe, c.a.filterPrefix+filter, c.ctx)
+	return c.logged(c.id.Decide(policy.ActionSubscribe, c.a.filterPrefix+filter, c.ctx))
 }
 
 // MayReceive authorises iot:Receive on a delivered topic: it "is checked
-// every time a message is delivered".
+// every time a message is delivered". A denial is logged.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html#iot-policy-actions
 func (c *Conn) MayReceive(topic string) bool {
-	return c.id.Allowed(policy.ActionReceive, c.a.topicPrefix+topic, c.ctx)
+	return c.logged(c.id.Decide(policy.ActionReceive, c.a.topicPrefix+topic, c.ctx))
+}
+
+// logged logs a denial and returns whether d allows.
+func (c *Conn) logged(d Decision) bool {
+	if !d.Allowed {
+		c.a.logDenial(context.Background(), c.client, c.id.Principal, d)
+	}
+	return d.Allowed
 }

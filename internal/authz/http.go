@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 
@@ -88,8 +89,11 @@ func (a *Authorizer) AuthorizeHTTP(ctx context.Context, r *http.Request, body []
 	c.SourceIP = p.SourceIP
 	pctx := policy.ConnectionContext(c)
 	for _, action := range op.Actions {
-		if !id.Allowed(action, op.Resource, pctx) {
-			return a.denied()
+		if d := id.Decide(action, op.Resource, pctx); !d.Allowed {
+			a.logDenial(ctx, "(http)", id.Principal, d)
+			ae := a.denied()
+			ae.Err = fmt.Errorf("denied %s", d)
+			return ae
 		}
 	}
 	return nil

@@ -24,6 +24,9 @@ type Identity struct {
 	Principal string
 	// Policies are the parsed IoT policies of the principal.
 	Policies []*policy.Policy
+	// PolicyNames are their names, index for index ("" or missing: an
+	// unnamed document, logged as "policyDocuments[i]").
+	PolicyNames []string
 	// AllowAll: an IAM-like identity allowed every action.
 	AllowAll bool
 	// Conn holds the policy variables the source knows (thing, certificate);
@@ -50,8 +53,5 @@ type Identity struct {
 
 // Allowed authorises one request of the identity.
 func (id *Identity) Allowed(action, resource string, ctx *policy.Context) bool {
-	if id.AllowAll {
-		return true
-	}
-	return policy.Evaluate(id.Policies, policy.Request{Action: action, Resource: resource, Context: ctx}).Allowed()
+	return id.Decide(action, resource, ctx).Allowed
 }

@@ -102,12 +102,13 @@ func (src *sigv4Source) identity(accessKeyID, principal string) (*Identity, erro
 		return &Identity{Principal: principal, AllowAll: true, Registered: true, LookupThing: true}, nil
 	}
 	id := &Identity{Principal: a.cfg.principal(cred), AllowAll: cred.AllowAll, Registered: true, LookupThing: true}
-	for _, d := range cred.PolicyDocuments {
+	for i, d := range cred.PolicyDocuments {
 		p, err := a.Parse(d)
 		if err != nil {
 			return nil, err
 		}
 		id.Policies = append(id.Policies, p)
+		id.PolicyNames = append(id.PolicyNames, fmt.Sprintf("credential %s policyDocuments[%d]", accessKeyID, i))
 	}
 	for _, name := range cred.Policies {
 		pol, err := a.reg.GetPolicy(name)
@@ -119,6 +120,7 @@ func (src *sigv4Source) identity(accessKeyID, principal string) (*Identity, erro
 			return nil, err
 		}
 		id.Policies = append(id.Policies, p)
+		id.PolicyNames = append(id.PolicyNames, name)
 	}
 	for _, ap := range a.reg.PrincipalPolicies(id.Principal) {
 		p, err := a.Parse(ap.Document)
@@ -126,6 +128,7 @@ func (src *sigv4Source) identity(accessKeyID, principal string) (*Identity, erro
 			return nil, err
 		}
 		id.Policies = append(id.Policies, p)
+		id.PolicyNames = append(id.PolicyNames, ap.Name)
 	}
 	return id, nil
 }

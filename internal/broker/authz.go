@@ -2,6 +2,7 @@ package broker
 
 import (
 	"crypto/tls"
+	"errors"
 	"net/http"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
@@ -42,7 +43,7 @@ func (a *authCore) authorizeConnect(cl *mqtt.Client, pk packets.Packet) error {
 	}
 	conn, id, err := a.z.Connect(a.s.authTimers.ctx, presentedOf(cl, bc, pk), upgraded)
 	if err != nil {
-		return a.refuseConnect(cl, id, err)
+		return a.refuseConnect(cl, pk, id, err)
 	}
 	if bc != nil {
 		bc.auth.Store(conn)
@@ -82,13 +83,17 @@ func presentedOf(cl *mqtt.Client, bc *brokerConn, pk packets.Packet) *authz.Pres
 // refuseConnect answers a refused CONNECT: CONNACK 0x87 (or the source's
 // code) on MQTT 5, a closed socket on MQTT 3.1.1, and connect_failed when
 // authz says so.
-func (a *authCore) refuseConnect(cl *mqtt.Client, id *authz.Identity, err error) error {
+func (a *authCore) refuseConnect(cl *mqtt.Client, pk packets.Packet, id *authz.Identity, err error) error {
 	s := a.s
 	if principal, ok := a.z.ReportRefusal(id); ok {
 		ip, _ := splitHostPort(cl.Net.Conn.RemoteAddr())
 		s.publishConnectFailed(cl.ID, principal, ip)
 	}
-	s.log.Debug("connect refused", "client", cl.ID, "error", err)
+	reason := err.Error()
+	if cause := errors.Unwrap(err); cause != nil {
+		reason = cause.Error()
+	}
+	s.logConnect(cl, pk, "refused: "+reason)
 	code := packets.ErrNotAuthorized
 	if authz.AsError(err).Connack == packets.ErrBadUsernameOrPassword.Code {
 		code = packets.ErrBadUsernameOrPassword

@@ -64,8 +64,8 @@ func (h *hook) OnSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 // OnSessionEstablished publishes the connected event after CONNACK and
 // before any packet of the connection is read, so it precedes the
 // connection's subscribed events.
-func (h *hook) OnSessionEstablished(cl *mqtt.Client, _ packets.Packet) {
-	h.server.onSessionEstablished(cl)
+func (h *hook) OnSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
+	h.server.onSessionEstablished(cl, pk)
 }
 
 // OnDisconnect publishes the disconnected event; mochi calls it after the
@@ -88,6 +88,7 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 		return pk, s.readConnect(cl, pk)
 	case packets.Publish:
 		o = s.checkPublish(cl, pk)
+		s.logPublish(cl, pk, o)
 		if o.reserved && cl.Properties.ProtocolVersion == 5 && s.cfg.Compat.ReservedTopicAckV5 {
 			if pk.FixedHeader.Qos == 1 {
 				_ = cl.WritePacket(packets.Packet{FixedHeader: packets.FixedHeader{Type: packets.Puback},
@@ -97,6 +98,11 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 		}
 	case packets.Subscribe:
 		o = s.checkSubscribe(cl, pk)
+		if o.verdict == refuse || o.verdict == deny && s.auth.z.DisconnectOnDenied(cl.Properties.ProtocolVersion) {
+			for _, f := range pk.Filters {
+				s.logSubscribe(cl, f.Filter, "refused, connection closed")
+			}
+		}
 	default:
 		return pk, nil
 	}
@@ -180,7 +186,12 @@ func (h *hook) OnSubscribed(cl *mqtt.Client, pk packets.Packet, codes []byte) {
 	c.endSubscribe()
 	var granted []string
 	for i, f := range pk.Filters {
-		if i < len(codes) && codes[i] < packets.ErrUnspecifiedError.Code {
+		code := packets.ErrUnspecifiedError.Code
+		if i < len(codes) {
+			code = codes[i]
+		}
+		h.server.logSubscribe(cl, f.Filter, subackResult(code))
+		if code < packets.ErrUnspecifiedError.Code {
 			granted = append(granted, f.Filter)
 		}
 	}

@@ -25,12 +25,14 @@ func (s *Broker) readConnect(cl *mqtt.Client, pk packets.Packet) error {
 	// Observed on AWS: a v3 Will QoS 2 gets the connection closed without a
 	// CONNACK (https://github.com/bertmelis/espMqttClient/issues/116).
 	if pk.Connect.WillFlag && pk.Connect.WillQos == 2 {
+		s.logConnect(cl, pk, "refused, connection closed: Will QoS 2")
 		return packets.ErrRejectPacket
 	}
 	// An empty client ID with a persistent session: unconfirmed on AWS; the
 	// MQTT 3.1.1 answer is CONNACK 0x02 identifier rejected [MQTT-3.1.3-8]
 	// (mochi would send an MQTT 5 code).
 	if pk.Connect.ClientIdentifier == "" && !pk.Connect.Clean {
+		s.logConnect(cl, pk, "refused: empty client ID with a persistent session")
 		_ = s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil) // closed next anyway
 		return packets.ErrRejectPacket
 	}
@@ -47,16 +49,18 @@ func (s *Broker) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 	// "$ is reserved for AWS IoT generated client IDs":
 	// https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits
 	if len(id) > s.cfg.Limits.ClientIDBytes || (strings.HasPrefix(id, "$") && !s.cfg.Compat.AllowDollarClientID) {
+		s.logConnect(cl, pk, "refused: client ID not valid")
 		_ = s.broker.SendConnack(cl, packets.ErrClientIdentifierNotValid, false, nil) // closed next anyway
 		return packets.ErrClientIdentifierNotValid
 	}
 	if s.auth != nil {
 		if err := s.auth.authorizeConnect(cl, pk); err != nil {
-			return err
+			return err // logged by refuseConnect
 		}
 	}
 	if pk.Connect.WillFlag {
 		if err := s.checkWill(cl, pk, v5); err != nil {
+			s.logConnect(cl, pk, "refused: Will topic "+err.Error())
 			return err
 		}
 	}
@@ -161,7 +165,7 @@ func (s *Broker) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	s.conns.add(c, resumed)
 }
 
-func (s *Broker) onSessionEstablished(cl *mqtt.Client) {
+func (s *Broker) onSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
 	c := s.conns.get(cl)
 	if c == nil {
 		return
@@ -176,6 +180,7 @@ func (s *Broker) onSessionEstablished(cl *mqtt.Client) {
 		wait.Stop()
 	}
 	c.refreshFilters()
+	s.logConnect(cl, pk, "accepted")
 	s.publishConnected(c)
 }
 
@@ -185,6 +190,7 @@ func (s *Broker) onDisconnect(cl *mqtt.Client, err error, expire bool) {
 		return
 	}
 	reason := disconnectReason(c, err, cl.StopCause())
+	s.logDisconnect(c, reason)
 	at := s.clock.Now()
 	if !expire && s.expiry != nil && !c.clean {
 		// Armed before the event, so that whoever sees the event may move

@@ -95,3 +95,16 @@ func matchTemplate(uri string, path []string, query url.Values) (int, bool) {
 	}
 	return score, len(segs) == len(path)
 }
+
+// OperationName names the AWS operation of a request as the request log
+// writes it, "iot.CreateThing" or "iot-data.Publish", from the generated
+// operation tables (emulated or not); false when the request is no
+// operation of the iot, iot-data or apigatewayv2 models.
+func OperationName(method, escapedPath string, query url.Values) (string, bool) {
+	name, ok := lookupOperation(method, escapedPath, query)
+	if !ok {
+		return "", false
+	}
+	service, op, _ := strings.Cut(name, ":")
+	return service + "." + op, true
+}

@@ -143,7 +143,7 @@ func (c *Conn) MayReceive(topic string) bool {
 // logged logs a denial and returns whether d allows.
 func (c *Conn) logged(d Decision) bool {
 	if !d.Allowed {
-		c.a.logDenial(context.Background(), c.client, c.id.Principal, d)
+		c.a.logDenialOnDelivery(c.client, c.id.Principal, d)
 	}
 	return d.Allowed
 }

@@ -80,11 +80,28 @@ func (id *Identity) policyName(p *policy.Policy) string {
 
 // logDenial writes the request log's line of a strict-mode denial.
 func (a *Authorizer) logDenial(ctx context.Context, client, principal string, d Decision) {
+	if a.cfg.Logger != nil {
+		a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "denied "+d.String(), denialAttrs(client, principal, d)...)
+	}
+}
+
+// logDenialOnDelivery is logDenial for the checks of a connection's
+// packets and deliveries, which run on mochi's goroutines without a
+// request context.
+func (a *Authorizer) logDenialOnDelivery(client, principal string, d Decision) {
 	if a.cfg.Logger == nil {
 		return
 	}
-	a.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "denied "+d.String(),
-		slog.String("component", "authz"), slog.String("client", client), slog.String("principal", principal),
+	attrs := denialAttrs(client, principal, d)
+	args := make([]any, len(attrs))
+	for i, at := range attrs {
+		args[i] = at
+	}
+	a.cfg.Logger.Info("denied "+d.String(), args...)
+}
+
+func denialAttrs(client, principal string, d Decision) []slog.Attr {
+	return []slog.Attr{slog.String("component", "authz"), slog.String("client", client), slog.String("principal", principal),
 		slog.String("action", d.Action), slog.String("resource", d.Resource), slog.String("effect", d.Effect),
-		slog.String("policy", d.Policy), slog.Int("statement", d.Statement), slog.String("sid", d.Sid))
+		slog.String("policy", d.Policy), slog.Int("statement", d.Statement), slog.String("sid", d.Sid)}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/iot/types"
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/google/go-cmp/cmp"
 
@@ -289,5 +290,66 @@ func TestProvisioningClaimExpires(t *testing.T) {
 	})
 	if _, err := pahoTLS(t, emu, "factory-1", cert); err == nil {
 		t.Fatal("an expired claim connected")
+	}
+}
+
+// hookEvent is the pre-provisioning hook's input as a Go Lambda sees it.
+type hookEvent struct {
+	CertificateID string            `json:"certificateId"`
+	TemplateArn   string            `json:"templateArn"`
+	ClientID      string            `json:"clientId"`
+	Parameters    map[string]string `json:"parameters"`
+}
+
+// TestPreProvisioningHook: the hook is an in-process Lambda function run
+// by the emulator's one invoker; it refuses serial 13 and overrides the
+// serial of the others.
+func TestPreProvisioningHook(t *testing.T) {
+	t.Parallel()
+	got := make(chan hookEvent, 4)
+	hook := func(_ context.Context, ev hookEvent) (map[string]any, error) {
+		got <- ev
+		if ev.Parameters["SerialNumber"] == "13" {
+			return map[string]any{"allowProvisioning": false}, nil
+		}
+		return map[string]any{"allowProvisioning": true, "parameterOverrides": map[string]string{"SerialNumber": "hooked-" + ev.Parameters["SerialNumber"]}}, nil
+	}
+	emu := testkit.Start(t, testkit.WithLambda("fleet-hook", hook),
+		testkit.WithConfig(func(c *emulator.Config) { c.Compat.ECDSAKeysAndCertificate = true }))
+	ctx := context.Background()
+	cp := iotClient(emu)
+	if _, err := cp.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("SensorPolicy"), PolicyDocument: aws.String(testkit.ThingPolicy)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := cp.CreateProvisioningTemplate(ctx, &iot.CreateProvisioningTemplateInput{
+		TemplateName: aws.String("hooked"), TemplateBody: aws.String(fleetDeviceTemplate), Enabled: aws.Bool(true),
+		ProvisioningRoleArn: aws.String("arn:aws:iam::123456789012:role/Provisioning"),
+		PreProvisioningHook: &types.ProvisioningHook{TargetArn: aws.String("arn:aws:lambda:us-east-1:123456789012:function:fleet-hook")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := emu.Connect(t, "factory")
+	keys := c.Subscribe(t, "$aws/certificates/create/json/accepted", 1)
+	replies := c.Subscribe(t, "$aws/provisioning-templates/hooked/provision/json/+", 1)
+	provision := func(serial string) testkit.Message {
+		c.Publish(t, "$aws/certificates/create/json", 1, false, nil)
+		var k map[string]string
+		_ = json.Unmarshal(keys.Next(t, wait).Payload, &k)
+		req, _ := json.Marshal(map[string]any{"certificateOwnershipToken": k["certificateOwnershipToken"], "parameters": map[string]string{"SerialNumber": serial}})
+		c.Publish(t, "$aws/provisioning-templates/hooked/provision/json", 1, false, req)
+		return replies.Next(t, wait)
+	}
+	m := provision("7")
+	if m.Topic != "$aws/provisioning-templates/hooked/provision/json/accepted" || !strings.Contains(string(m.Payload), `"thingName":"sensor-hooked-7"`) {
+		t.Fatalf("%s: %s", m.Topic, m.Payload)
+	}
+	if ev := <-got; ev.TemplateArn != "arn:aws:iot:us-east-1:123456789012:provisioningtemplate/hooked" || ev.ClientID != "factory" || len(ev.CertificateID) != 64 {
+		t.Fatalf("hook input %+v", ev)
+	}
+	m = provision("13")
+	if m.Topic != "$aws/provisioning-templates/hooked/provision/json/rejected" ||
+		string(m.Payload) != `{"statusCode":403,"errorCode":"AccessDenied","errorMessage":"Provisioning was denied by the pre-provisioning hook"}` {
+		t.Fatalf("%s: %s", m.Topic, m.Payload)
 	}
 }

@@ -114,12 +114,13 @@ func healthy(t *testing.T, endpoint string, exited <-chan struct{}) bool {
 }
 
 // createPythonFunction creates a Python Lambda in MiniStack with the
-// Lambda API's CreateFunction (restJson1), from testdata/pipeline.
+// Lambda API's CreateFunction (restJson1), from the pipeline example
+// (fixtures/examples/pipeline/pipeline.py, the code the README shows).
 func createPythonFunction(t *testing.T, endpoint, name, handler string, env map[string]string) {
 	t.Helper()
 	var zipped bytes.Buffer
 	zw := zip.NewWriter(&zipped)
-	src, err := os.ReadFile(filepath.Join("testdata", "pipeline", "pipeline.py"))
+	src, err := os.ReadFile(filepath.Join("..", "fixtures", "examples", "pipeline", "pipeline.py"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func createPythonFunction(t *testing.T, endpoint, name, handler string, env map[
 // fixtures.
 func TestCompanionPipeline(t *testing.T) {
 	ms := startMiniStack(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute) // about 30 s; generous for loaded CI machines
 	defer cancel()
 	creds := credentials.NewStaticCredentialsProvider("test", "test", "")
 	ddb := dynamodb.New(dynamodb.Options{Region: "us-east-1", Credentials: creds, BaseEndpoint: aws.String(ms)})
@@ -291,5 +292,21 @@ func runPipeline(ctx context.Context, t *testing.T, emu *testkit.Emulator, ddb *
 			t.Fatal("the $disconnect Lambda did not delete the connection")
 		case <-time.After(200 * time.Millisecond):
 		}
+	}
+}
+
+// TestPipelineExampleFixtures: the README's pipeline fixtures (the file
+// compose.yaml mounts) apply as they are: the rule and the API through the
+// control plane, with the companion's account.
+func TestPipelineExampleFixtures(t *testing.T) {
+	t.Parallel()
+	set, err := fixtures.Load(os.DirFS(filepath.Join("..", "fixtures", "examples", "pipeline")), "pipeline.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu := testkit.Start(t, testkit.WithConfig(func(c *emulator.Config) { c.AccountID, c.Fixtures = miniStackAccount, set }))
+	out := cliJSONAt(t, emu.Endpoint(), "apigatewayv2", "get-apis")
+	if items, _ := out["Items"].([]any); len(items) != 1 {
+		t.Errorf("get-apis: %v, want the pipeline API", out)
 	}
 }

@@ -12,7 +12,10 @@
 //     AWS's type system (Undefined vs Null, exact Int vs Decimal, the
 //     conversion tables, + on strings, mixed-type comparisons);
 //   - every pure and context SQL function of the reference; the external
-//     functions through Config.Externals;
+//     functions through Config.Externals, each call that goes out
+//     recorded as an ActionRecord (external_record.go; a backend without
+//     an endpoint answers ErrNotConfigured: recorded as not sent, result
+//     Undefined);
 //   - rule management (Add/Replace/Remove/Get/List/Enable/Disable) with AWS's
 //     name and SQL validation, topic matching through a trie index, Basic
 //     Ingest ($aws/rules/<name>/...);

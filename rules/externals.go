@@ -37,9 +37,11 @@ type LambdaInvoker interface {
 }
 
 // DynamoDBKey is the key of a get_dynamodb call; values are in their String
-// form.
+// form, and the Number flags say which were SQL numbers (a DynamoDB N key
+// rather than S).
 type DynamoDBKey struct {
 	Table, PartitionKeyName, PartitionKeyValue, SortKeyName, SortKeyValue, RoleArn string
+	PartitionKeyNumber, SortKeyNumber                                              bool
 }
 
 // DynamoDBReader serves get_dynamodb: the item as JSON.
@@ -161,7 +163,17 @@ func (x Externals) dynamo(ctx context.Context, args []eval.ExtArg) ([]byte, erro
 	default:
 		return nil, ErrNotFound
 	}
+	k.PartitionKeyNumber = isNumber(args[2])
+	if len(args) == 6 {
+		k.SortKeyNumber = isNumber(args[4])
+	}
 	return x.DynamoDB.GetItem(ctx, k)
+}
+
+// isNumber reports whether an argument is a JSON number.
+func isNumber(a eval.ExtArg) bool {
+	var n json.Number
+	return !a.IsString && !a.IsUndefined && json.Unmarshal(a.JSON, &n) == nil
 }
 
 // secret applies get_secret's rules: SecretString (optionally one JSON key),

@@ -95,6 +95,7 @@ func (e *Engine) handleIngest(ctx context.Context, m Message, name, rest string)
 // run evaluates one rule and runs its actions in order.
 func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Result {
 	res := Result{Rule: r.name}
+	ctx = e.withExternalCall(ctx, r.name, &m) // external calls of the SQL and the action templates are recorded
 	env := e.env(ctx, m, topic)
 	o, err := e.ev.Run(ctx, r.prog, env)
 	if err != nil {
@@ -155,7 +156,8 @@ func (e *Engine) env(ctx context.Context, m Message, topic string) *eval.Env {
 func (e *Engine) externalFunc() eval.ExternalFunc {
 	return func(ctx context.Context, name string, args []eval.ExtArg) ([]byte, error) {
 		b, err := e.cfg.Externals.call(ctx, name, args)
-		if errors.Is(err, ErrNotFound) {
+		e.recordExternal(ctx, name, args, b, err)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotConfigured) {
 			return nil, eval.ErrUndefined
 		}
 		return b, err

@@ -13,7 +13,7 @@ import (
 // returns the function that finishes them after parsing.
 func actionFlags(fs *flag.FlagSet, env func(name, def string) string, c *actions.Config) func() error {
 	fs.StringVar(&c.Endpoints.Base, "aws-endpoint", env("AWS_ENDPOINT", ""),
-		"AWS-compatible endpoint for the rules' actions (sqs, s3, dynamodb...); empty: requests are recorded, not sent (IOTEMU_AWS_ENDPOINT)")
+		"AWS-compatible endpoint for the rules' actions (sqs, s3, dynamodb...) and get_dynamodb/get_secret; empty: requests are recorded, not sent (IOTEMU_AWS_ENDPOINT)")
 	fs.StringVar(&c.Endpoints.Lambda, "lambda-endpoint", env("LAMBDA_ENDPOINT", ""),
 		"Lambda Invoke API endpoint for functions not registered in-process (IOTEMU_LAMBDA_ENDPOINT)")
 	perService := fs.String("aws-endpoints", env("AWS_ENDPOINTS", ""),
@@ -39,7 +39,7 @@ func parseServiceEndpoints(s string, e *actions.Endpoints) error {
 	fields := map[string]*string{
 		"lambda": &e.Lambda, "sqs": &e.SQS, "sns": &e.SNS, "dynamodb": &e.DynamoDB, "kinesis": &e.Kinesis,
 		"firehose": &e.Firehose, "s3": &e.S3, "cloudwatch": &e.CloudWatch, "logs": &e.CloudWatchLogs,
-		"timestream": &e.Timestream, "states": &e.StepFunctions,
+		"timestream": &e.Timestream, "states": &e.StepFunctions, "secretsmanager": &e.SecretsManager,
 	}
 	for _, kv := range strings.Split(s, ",") {
 		if kv = strings.TrimSpace(kv); kv == "" {
@@ -48,7 +48,7 @@ func parseServiceEndpoints(s string, e *actions.Endpoints) error {
 		name, url, ok := strings.Cut(kv, "=")
 		f, known := fields[name]
 		if !ok || !known {
-			return fmt.Errorf("-aws-endpoints: %q is not service=url with service one of lambda, sqs, sns, dynamodb, kinesis, firehose, s3, cloudwatch, logs, timestream, states", kv)
+			return fmt.Errorf("-aws-endpoints: %q is not service=url with service one of lambda, sqs, sns, dynamodb, kinesis, firehose, s3, cloudwatch, logs, timestream, states, secretsmanager", kv)
 		}
 		*f = url
 	}

@@ -57,6 +57,8 @@ type Endpoints struct {
 	Base string
 	// Per-service overrides.
 	Lambda, SQS, SNS, DynamoDB, Kinesis, Firehose, S3, CloudWatch, CloudWatchLogs, Timestream, StepFunctions string
+	// SecretsManager serves the rules' get_secret function.
+	SecretsManager string
 }
 
 // Credentials are static AWS credentials.

@@ -20,6 +20,11 @@
 // in-process functions (Config.Functions), then the Lambda Invoke API at its
 // endpoint. The HTTP action posts to its URL with net/http.
 //
+// Env also serves the rules' external functions that call AWS
+// (externals.go): aws_lambda through Config.Functions, get_dynamodb through
+// the DynamoDB endpoint, get_secret through the Secrets Manager endpoint
+// (GetSecretValue signed by hand: the module has no Secrets Manager SDK).
+//
 // The package imports no other package of this module besides rules (the
 // dependency rule of ARCHITECTURE.md); the emulator gives it its in-process
 // Lambda functions through the Invoker interface.

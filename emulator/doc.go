@@ -8,7 +8,7 @@
 // mode, authorisation with policy, sigv4, registry and custom authorizers.
 //
 // What it does not emulate is listed in docs/compatibility.md: among others,
-// AWS's rate limits, Jobs, fleet provisioning, Device Defender and the other
+// AWS's rate limits, Device Defender and the other
 // reserved-topic services without a backend, and IAM beyond configured
 // credentials.
 //

@@ -200,6 +200,20 @@ func TestFleetProvisioningStrict(t *testing.T) {
 		}
 		return nil
 	})
+
+	// The claim's policy governs the fleet provisioning topics: another
+	// template's provision topic is not allowed, the connection ends.
+	dev, err = pahoTLS(t, emu, "factory-43", claim.Certificate)
+	if err != nil {
+		t.Fatalf("reconnect with the claim: %v", err)
+	}
+	dev.Publish("$aws/provisioning-templates/other/provision/json", 1, false, req).WaitTimeout(wait)
+	testkit.Eventually(t, wait, func() error {
+		if dev.IsConnectionOpen() {
+			return context.DeadlineExceeded
+		}
+		return nil
+	})
 }
 
 // TestFleetProvisioningReplies: replies go to the requester only when it

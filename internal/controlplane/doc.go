@@ -28,6 +28,9 @@
 //     (logging.go), stored and returned; role aliases (rolealiases.go;
 //     the credentials provider is internal/credprovider);
 //   - custom authorizers (authorizers.go, authorizertest.go);
+//   - fleet provisioning: provisioning templates and their versions,
+//     CreateProvisioningClaim and RegisterThing on package provisioning
+//     (provisioning.go);
 //   - the fixtures' registry entries and rules (fixtures.go).
 //
 // Every operation is one awsrest.Handle: a decoder of its input, a call

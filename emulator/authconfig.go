@@ -165,7 +165,7 @@ func (s *Server) mqttTLSConfig() *tls.Config {
 		return s.tls
 	}
 	c := s.tls.Clone()
-	c.ClientAuth = tls.RequireAnyClientCert
+	c.ClientAuth, c.VerifyPeerCertificate = tls.RequireAnyClientCert, nil
 	return c
 }
 
@@ -174,7 +174,7 @@ func (s *Server) mqttTLSConfig() *tls.Config {
 // the credentials provider needs one), from any issuer, in both modes.
 func (s *Server) httpsTLSConfig() *tls.Config {
 	c := s.tls.Clone()
-	c.ClientAuth = tls.RequestClientCert
+	c.ClientAuth, c.VerifyPeerCertificate = tls.RequestClientCert, nil
 	return c
 }
 

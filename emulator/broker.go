@@ -49,6 +49,8 @@ func (s *Server) newBroker() error {
 		},
 		Reserved: map[string]func(context.Context, mqttapi.Message){"shadow": s.handleShadowMQTT, "jobs": s.handleJobsMQTT,
 			"fleet provisioning": s.handleProvisioningMQTT},
+		// Just-in-time registration (jitr.go).
+		RefuseCertificate: s.refuseCertificate,
 	})
 	if err != nil {
 		return err

@@ -25,10 +25,10 @@ func TestUnemulatedOperationSDK(t *testing.T) {
 	ctx := context.Background()
 	c := iotClient(emu)
 
-	_, err := c.DescribeCACertificate(ctx, &iot.DescribeCACertificateInput{CertificateId: aws.String("abc")})
+	_, err := c.DescribeAuditTask(ctx, &iot.DescribeAuditTaskInput{TaskId: aws.String("abc")})
 	wantAPIError(t, err, "NotImplementedException", 501)
 	var apiErr smithy.APIError
-	if errors.As(err, &apiErr) && apiErr.ErrorMessage() != "iotemu does not emulate iot:DescribeCACertificate" {
+	if errors.As(err, &apiErr) && apiErr.ErrorMessage() != "iotemu does not emulate iot:DescribeAuditTask" {
 		t.Errorf("got message %q", apiErr.ErrorMessage())
 	}
 	// RegisterThing, once unemulated on ListThings' path, is served.
@@ -161,7 +161,7 @@ func TestControlPlaneErrorsBoto3(t *testing.T) {
 		t.Fatalf("decode %s: %v", out, err)
 	}
 	if got.UnemulatedCode != "NotImplementedException" || got.UnemulatedStatus != 501 ||
-		got.UnemulatedMessage != "iotemu does not emulate iot:DescribeCACertificate" {
+		got.UnemulatedMessage != "iotemu does not emulate iot:DescribeAuditTask" {
 		t.Errorf("unemulated: got %s %d %q", got.UnemulatedCode, got.UnemulatedStatus, got.UnemulatedMessage)
 	}
 	if got.ExistsCode != "ResourceAlreadyExistsException" || got.ResourceID != got.ThingID || got.ResourceARN != got.ThingARN || got.ThingID == "" {
@@ -178,7 +178,7 @@ c = boto3.client("iot", endpoint_url=sys.argv[1], region_name="us-east-1",
                  aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret")
 out = {}
 try:
-    c.describe_ca_certificate(certificateId="a" * 64)
+    c.describe_audit_task(taskId="a" * 40)
 except botocore.exceptions.ClientError as e:
     out["UnemulatedCode"] = e.response["Error"]["Code"]
     out["UnemulatedMessage"] = e.response["Error"]["Message"]

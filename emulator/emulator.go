@@ -57,6 +57,10 @@ type Server struct {
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authz       *authz.Authorizer   // strict mode's authorisation; nil in permissive mode (authconfig.go)
 	sim         *authz.Authorizer   // TestAuthorization's and the credentials provider's: authz, or one on the same config (controlplane.go)
+	trust       trustPool           // the CAs client certificates are verified against (catrust.go)
+	// provisionJIT runs a CA's provisioning template for a certificate
+	// registered just in time (JITP); nil: none (jitr.go).
+	provisionJIT jitProvisioner
 
 	provisioning *provisioning.Service // fleet provisioning (provisioning.go)
 
@@ -165,16 +169,22 @@ func (s *Server) setupTLS() error {
 	if err != nil {
 		return fmt.Errorf("set up server certificate: %w", err)
 	}
-	clientAuth := tls.VerifyClientCertIfGiven
+	// Client certificates are verified by verifyClientCertificate
+	// (catrust.go) against CAs registered at run time. No ClientCAs: the
+	// CertificateRequest names no CA, as AWS's (a device certificate of
+	// any CA is sent, JITR needs that; Go clients send none that matches
+	// no named CA).
+	clientAuth := tls.RequestClientCert
 	if s.cfg.Compat.RequireClientCertificate {
-		clientAuth = tls.RequireAndVerifyClientCert
+		clientAuth = tls.RequireAnyClientCert
 	}
 	// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/transport-security.html#transport-security (TLS 1.2 and 1.3 only).
 	s.tls = &tls.Config{
 		Certificates: []tls.Certificate{serverCert},
-		ClientCAs:    s.ca.Pool(),
 		ClientAuth:   clientAuth,
 		MinVersion:   tls.VersionTLS12,
+
+		VerifyPeerCertificate: s.verifyClientCertificate,
 	}
 	return nil
 }

@@ -68,6 +68,12 @@ type Registry struct {
 	principalThings map[string]map[string]ThingPrincipalType
 	billing         map[string]*billingGroup
 	roleAliases     map[string]*RoleAlias
+	// caCerts are the CA certificates registered by RegisterCACertificate,
+	// by ID; caGen changes with them (TrustedCAs); regCode is the
+	// registration code, "" until GetRegistrationCode.
+	caCerts map[string]*caCertificate
+	caGen   uint64
+	regCode string
 
 	pendingMu sync.Mutex
 	pending   []Change
@@ -109,6 +115,7 @@ func New(cfg Config) (*Registry, error) {
 		targets: map[string]map[string]bool{}, thingPrincipals: map[string]map[string]ThingPrincipalType{},
 		principalThings: map[string]map[string]ThingPrincipalType{}, billing: map[string]*billingGroup{},
 		roleAliases: map[string]*RoleAlias{},
+		caCerts:     map[string]*caCertificate{},
 	}
 	for _, ca := range cfg.CAs {
 		r.cas[CertificateID(ca.Raw)] = ca

@@ -2,6 +2,7 @@ package broker
 
 import (
 	"context"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
 	"net"
@@ -38,6 +39,11 @@ type Config struct {
 	// Reserved are the services' handlers of what clients publish on a
 	// reserved topic family ("shadow"…, reserved.go), by family.
 	Reserved map[string]func(ctx context.Context, m mqttapi.Message)
+	// RefuseCertificate, when set, is asked at CONNECT, before any other
+	// rule, about the certificate a TLS client presented; true closes the
+	// connection without a CONNACK. The root's just-in-time registration
+	// answers it (AWS registers the certificate and disconnects the client).
+	RefuseCertificate func(cert *x509.Certificate) bool
 }
 
 // Compat holds the broker's deviations from AWS (the root's Compat and

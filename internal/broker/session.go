@@ -19,6 +19,9 @@ import (
 // AWS closes without a CONNACK or that mochi would answer with an MQTT 5
 // code.
 func (s *Broker) readConnect(cl *mqtt.Client, pk packets.Packet) error {
+	if s.refusedCertificate(cl, pk) {
+		return packets.ErrRejectPacket
+	}
 	if pk.ProtocolVersion == 5 {
 		return nil
 	}
@@ -37,6 +40,27 @@ func (s *Broker) readConnect(cl *mqtt.Client, pk packets.Packet) error {
 		return packets.ErrRejectPacket
 	}
 	return nil
+}
+
+// refusedCertificate asks Config.RefuseCertificate about a TLS client's
+// certificate. AWS completes the TLS handshake and then closes the
+// connection of a certificate it has just registered (UNCONFIRMED where:
+// without a CONNACK; docs/compatibility.md "CA certificates and JITR").
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/auto-register-device-cert.html#configure-auto-reg-first-connect
+func (s *Broker) refusedCertificate(cl *mqtt.Client, pk packets.Packet) bool {
+	if s.cfg.RefuseCertificate == nil {
+		return false
+	}
+	bc, ok := cl.Net.Conn.(*brokerConn)
+	if !ok {
+		return false
+	}
+	cert := bc.peerCertificate()
+	if cert == nil || !s.cfg.RefuseCertificate(cert) {
+		return false
+	}
+	s.log.Info("connection closed: certificate registered just in time", "client", pk.Connect.ClientIdentifier)
+	return true
 }
 
 // onConnect applies the client-ID, Will and keep-alive rules. A refused

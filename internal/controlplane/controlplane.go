@@ -111,6 +111,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerThingTypes(rt)
 	c.registerThingGroups(rt)
 	c.registerCertificates(rt)
+	c.registerCACertificates(rt)
 	c.registerPolicies(rt)
 	c.registerAttachments(rt)
 	c.registerEndpoint(rt)

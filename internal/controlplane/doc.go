@@ -9,6 +9,9 @@
 //   - certificates: CreateKeysAndCertificate, CreateCertificateFromCsr,
 //     RegisterCertificate(WithoutCA), Describe/List/Update/Delete
 //     (certificates.go);
+//   - CA certificates: Get/DeleteRegistrationCode, RegisterCACertificate,
+//     Describe/List/Update/DeleteCACertificate, ListCertificatesByCA
+//     (cacertificates.go);
 //   - IoT policies and their versions (policies.go), and the attachments
 //     of policies to targets and of principals to things (attachments.go);
 //   - DescribeEndpoint (endpoint.go);
@@ -37,9 +40,9 @@
 // with the request's context, and one error mapping per resource family
 // (registryError, ruleError).
 //
-// Not emulated: every other operation of the model — CA registration,
-// certificate transfer, jobs, fleet provisioning, Device Defender, topic
-// rule destinations and more. Each answers 501 NotImplementedException
+// Not emulated: every other operation of the model — certificate
+// transfer, Device Defender, topic rule destinations and more. Each
+// answers 501 NotImplementedException
 // naming it (unemulated.go, from the botocore model in operations_*.go),
 // so that it cannot be mistaken for a missing resource. IAM is not
 // emulated: strict mode checks only the control plane's SigV4 signature.

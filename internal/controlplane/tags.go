@@ -36,6 +36,7 @@ func (c *ControlPlane) owners() map[string]owner {
 		"thingtype":    func(n string) error { _, err := c.reg.DescribeThingType(n); return err },
 		"policy":       func(n string) error { _, err := c.reg.GetPolicy(n); return err },
 		"billinggroup": func(n string) error { _, err := c.reg.DescribeBillingGroup(n); return err },
+		"cacert":       func(n string) error { _, err := c.reg.DescribeCACertificate(n); return err },
 		"rule": func(n string) error {
 			if _, err := c.cfg.Rules.Get(n); err != nil {
 				return notFound("Rule %s does not exist", n)

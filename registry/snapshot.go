@@ -38,7 +38,8 @@ func (r *Registry) Certificates() []Certificate {
 }
 
 // Reset forgets every thing, thing type, thing group (static, dynamic and
-// billing), certificate, policy and attachment; the CAs of Config stay
+// billing), certificate, registered CA certificate, the registration
+// code, policy and attachment; the CAs of Config stay
 // registered. Config.OnChange is told of every thing and thing group that
 // went away, so observers (the fleet index) forget them too.
 func (r *Registry) Reset() {
@@ -57,4 +58,6 @@ func (r *Registry) Reset() {
 	r.thingPrincipals = map[string]map[string]ThingPrincipalType{}
 	r.principalThings = map[string]map[string]ThingPrincipalType{}
 	r.billing = map[string]*billingGroup{}
+	r.caCerts, r.regCode = map[string]*caCertificate{}, ""
+	r.caGen++
 }

@@ -209,7 +209,12 @@ func TestCompanionPipeline(t *testing.T) {
 		runPipeline(ctx, t, emu, ddb, queue, aws.ToString(q.QueueUrl), "cli", "dev1")
 	})
 	t.Run("fixtures", func(t *testing.T) {
+		// ws-disconnect at an endpoint of its own: its bare name goes in
+		// MiniStack's Invoke API path (the other functions go by ARN).
 		set, err := fixtures.Parse(strings.NewReader(`
+functions:
+  - name: ws-disconnect
+    endpoint: ` + ms + `
 apis:
   - name: pipeline
     stage: fixtures

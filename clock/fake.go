@@ -12,7 +12,8 @@ import (
 type Fake struct {
 	mu      sync.Mutex
 	now     time.Time
-	seq     uint64 // orders timers of one deadline by creation
+	end     time.Time // where the Advance in progress stops
+	seq     uint64    // orders timers of one deadline by creation
 	waiters []*fakeTimer
 	// advancing serialises Advance and Set, so that the callbacks of one
 	// step have all run before the next step starts.
@@ -64,6 +65,7 @@ func (f *Fake) Set(t time.Time) {
 func (f *Fake) runUntil(end time.Time) {
 	for {
 		f.mu.Lock()
+		f.end = end
 		t := f.nextDueLocked(end)
 		if t == nil {
 			f.now = end
@@ -201,7 +203,12 @@ func (t *fakeTimer) after(o *fakeTimer) bool {
 func (t *fakeTimer) fireLocked(f *Fake) func() {
 	f.removeLocked(t)
 	if t.period > 0 {
+		// One tick per Advance: the next one is the first after its end
+		// (a year's Advance does not step a 1 s ticker 31 million times).
 		next := t.when.Add(t.period)
+		if !next.After(f.end) {
+			next = next.Add(f.end.Sub(next).Truncate(t.period) + t.period)
+		}
 		f.armLocked(t, next.Sub(f.now))
 	}
 	if t.fn != nil {

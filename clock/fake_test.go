@@ -115,3 +115,17 @@ func TestRealAndIsReal(t *testing.T) {
 		t.Errorf("Since %v", d)
 	}
 }
+
+// TestFakeTickerLongAdvance: a year's Advance delivers one tick of a 1 s
+// ticker without stepping through every second, and the ticker keeps its
+// phase.
+func TestFakeTickerLongAdvance(t *testing.T) {
+	c := clock.NewFake(t0)
+	tk := c.NewTicker(time.Second)
+	defer tk.Stop()
+	c.Advance(365*24*time.Hour + 500*time.Millisecond)
+	<-tk.C()
+	if d, _ := c.NextDeadline(); !d.Equal(t0.Add(365*24*time.Hour + time.Second)) {
+		t.Fatalf("next tick at %v", d)
+	}
+}

@@ -24,14 +24,23 @@ import (
 // to pass.
 func waitArmed(t *testing.T, fake *clock.Fake, lo, hi time.Duration) {
 	t.Helper()
+	waitArmedN(t, fake, 1, lo, hi)
+}
+
+// waitArmedN waits for n such timers.
+func waitArmedN(t *testing.T, fake *clock.Fake, n int, lo, hi time.Duration) {
+	t.Helper()
 	testkit.Eventually(t, wait, func() error {
-		now := fake.Now()
+		now, found := fake.Now(), 0
 		for _, d := range fake.Deadlines() {
 			if in := d.Sub(now); in > lo && in <= hi {
-				return nil
+				found++
 			}
 		}
-		return errors.New("deadline not armed yet")
+		if found < n {
+			return errors.New("deadline not armed yet")
+		}
+		return nil
 	})
 }
 

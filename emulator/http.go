@@ -33,6 +33,8 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/iotemu/state", s.handleState, http.MethodGet)
 	rt.HandleFunc("/iotemu/state/{area}", s.handleAreaState, http.MethodGet)
 	rt.HandleFunc("/iotemu/reset", s.handleReset, http.MethodPost)
+	rt.HandleFunc("/iotemu/clock", s.handleGetClock, http.MethodGet)
+	rt.HandleFunc("/iotemu/clock", s.handlePostClock, http.MethodPost)
 	// The apigatewayv2 control plane (also on the API Gateway port).
 	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },
 		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)

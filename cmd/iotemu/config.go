@@ -4,10 +4,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/iotemu/iotemu/clock"
 	"io"
 	"log/slog"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/lambdafn"
@@ -83,6 +85,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fixturesFlag := fs.String("fixtures", env("FIXTURES", ""), "comma-separated fixtures files (YAML/JSON: shadows, rules, apis, registry, authorizers) applied at start (IOTEMU_FIXTURES) (default: none)")
 	level := fs.String("log-level", env("LOG_LEVEL", "info"), "debug, info, warn or error (IOTEMU_LOG_LEVEL)")
 	fs.StringVar(&o.logFormat, "log-format", env("LOG_FORMAT", "text"), "text or json: the log's lines as logfmt text or one JSON object each (IOTEMU_LOG_FORMAT)")
+	clockMode := fs.String("clock", env("CLOCK", "real"), "real (the wall clock) or manual (stands still until POST /iotemu/clock {\"advance\":\"5m\"}) (IOTEMU_CLOCK)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.StringVar(&o.health, "healthcheck", "", "GET this /health URL, exit 0 if healthy (for container HEALTHCHECK)")
 	if err := fs.Parse(args); err != nil {
@@ -99,6 +102,13 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
 		return o, fmt.Errorf("-log-format: got %q, want text or json", o.logFormat)
+	}
+	switch strings.ToLower(*clockMode) {
+	case "real":
+	case "manual":
+		c.Clock = clock.NewFake(time.Now())
+	default:
+		return o, fmt.Errorf("-clock: got %q, want real or manual", *clockMode)
 	}
 	if *fixturesFlag != "" {
 		o.fixtures = strings.Split(*fixturesFlag, ",")

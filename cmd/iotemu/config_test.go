@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/iotemu/iotemu/clock"
 	"io"
 	"log/slog"
 	"testing"
@@ -67,6 +68,7 @@ func TestLoadOptionsErrors(t *testing.T) {
 	for name, args := range map[string][]string{
 		"bad log level":  {"-log-level", "loud"},
 		"bad log format": {"-log-format", "xml"},
+		"bad clock":      {"-clock", "slow"},
 		"unknown flag":   {"-nope"},
 		"extra argument": {"serve"},
 	} {
@@ -97,5 +99,32 @@ func TestLogFormatJSON(t *testing.T) {
 	var line map[string]any
 	if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line["msg"] != "iot.CreateThing => 200" || line["op"] != "iot.CreateThing" {
 		t.Fatalf("json log line %q: %v", buf.String(), err)
+	}
+}
+
+// TestClockFlag: -clock manual (or IOTEMU_CLOCK=manual) gives the emulator
+// a fake clock standing at the start time; real keeps the wall clock.
+func TestClockFlag(t *testing.T) {
+	o, err := loadOptions([]string{"-clock", "manual"}, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := o.emulator.Clock.(*clock.Fake); !ok {
+		t.Fatalf("-clock manual: clock %T, want *clock.Fake", o.emulator.Clock)
+	}
+	o, err = loadOptions(nil, func(k string) string {
+		if k == "IOTEMU_CLOCK" {
+			return "manual"
+		}
+		return ""
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := o.emulator.Clock.(*clock.Fake); !ok {
+		t.Fatal("IOTEMU_CLOCK=manual: not a fake clock")
+	}
+	if o, _ = loadOptions(nil, noEnv, io.Discard); o.emulator.Clock != nil {
+		t.Fatalf("default: clock %T, want nil (the wall clock)", o.emulator.Clock)
 	}
 }

@@ -31,6 +31,9 @@ func (s *Server) Close(ctx context.Context) error {
 	if srv != nil {
 		if err := srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("shut down http: %w", err))
+			// Shutdown leaves connections it does not see idle, such as a
+			// client that connected and sent nothing: end them now.
+			_ = srv.Close() // its error is Shutdown's, reported above
 		}
 	}
 	for _, c := range conns {

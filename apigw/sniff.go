@@ -72,11 +72,11 @@ func (c *sniffConn) Write(p []byte) (int, error) {
 	return c.inner.Write(p)
 }
 
+// Close closes the raw connection, never waiting for a sniff or a TLS
+// handshake in progress (which it ends): the server's Close must not hang
+// on a client that connected and sent nothing. A TLS peer gets no
+// close_notify, as when the connection drops.
 func (c *sniffConn) Close() error {
-	c.once.Do(func() { c.err = net.ErrClosed }) // never sniffed: nothing to wrap
-	if c.inner != nil {
-		return c.inner.Close()
-	}
 	return c.Conn.Close()
 }
 

@@ -1,6 +1,7 @@
 package apigw_test
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"net"
@@ -56,5 +57,47 @@ func TestSniffedTLSHostile(t *testing.T) {
 	}
 	if plain := start(t, apigw.Config{}); plain.TLSURL() != "" {
 		t.Errorf("TLSURL without TLS: %q", plain.TLSURL())
+	}
+}
+
+// TestSniffedCloseWithSilentClient: a client that connected to a
+// TLS-enabled port and sent nothing (its sniff in progress) does not hold
+// Close past its context: the connection is closed then.
+func TestSniffedCloseWithSilentClient(t *testing.T) {
+	t.Parallel()
+	ca, err := certs.NewAuthority("test CA", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.IssueServer([]string{"127.0.0.1"}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := apigw.New(apigw.Config{TLS: &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", s.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A sentinel: a second, served connection proves the first was accepted.
+	if ws, _, err := websocket.DefaultDialer.Dial(s.URL()+"/none", nil); err == nil {
+		ws.Close()
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+	defer cancel()
+	start := time.Now()
+	_ = s.Close(ctx) // Shutdown's deadline error: the client never became idle
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("Close took %s", d)
+	}
+	_ = c.SetReadDeadline(time.Now().Add(waitFor))
+	if _, err := io.ReadAll(c); err != nil {
+		t.Errorf("the silent client's connection: %v, want it closed by Close", err)
 	}
 }

@@ -37,7 +37,12 @@ var (
 // hands messages to exist.
 func (s *Server) newBroker() error {
 	c := s.cfg
+	var store broker.Store // a nil *datadir.Store must stay a nil interface
+	if s.persist != nil {
+		store = s.persist.store
+	}
 	b, err := broker.New(broker.Config{
+		Store:  store,
 		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Now: c.Now, Clock: c.Clock,
 		Rules: matchingRules{engine: s.rules, matches: s.matches, log: s.log, now: c.Now},
 		Compat: broker.Compat{

@@ -60,8 +60,21 @@ type Config struct {
 	Limits Limits
 	Compat Compat
 
-	// Fixtures are applied by New: shadows seeded, rules created.
+	// Fixtures are applied by New: shadows seeded, rules created. With a
+	// DataDir, only to a new one (a restart finds them in it).
 	Fixtures *fixtures.Set
+
+	// DataDir, when set, keeps the emulator's state in this directory
+	// (internal/datadir, one bbolt file) so that a restart finds it again:
+	// the registry, certificates and the CA, policies, shadows, retained
+	// messages and MQTT persistent sessions. Every change is committed before
+	// it is acknowledged. Empty (the default) keeps everything in memory.
+	// A directory another emulator has open, or one of another format
+	// version, makes New fail.
+	DataDir string
+	// DataDirLockTimeout is how long New waits for another process to
+	// release DataDir (default datadir.DefaultLockTimeout, 2 s).
+	DataDirLockTimeout time.Duration
 
 	// Rules are added by New, before the fixtures: rules defined in Go, with
 	// any rules.Action (a rules.Recorder, a rules.ActionFunc).

@@ -61,6 +61,7 @@ type Server struct {
 	// provisionJIT runs a CA's provisioning template for a certificate
 	// registered just in time (JITP); nil: none (jitr.go).
 	provisionJIT jitProvisioner
+	persist      *persistence // Config.DataDir; nil in memory (persist.go)
 
 	provisioning *provisioning.Service // fleet provisioning (provisioning.go)
 
@@ -95,12 +96,20 @@ const (
 )
 
 // New validates cfg and prepares a Server; nothing listens until Start.
-func New(cfg Config) (*Server, error) {
+func New(cfg Config) (srv *Server, err error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
+	if s.persist, err = openDataDir(cfg); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = s.persist.close() // New's error is the one to report
+		}
+	}()
 	if err := s.setupTLS(); err != nil {
 		return nil, err
 	}
@@ -142,7 +151,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.http = s.routes()
-	if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
+	if err := s.restoreDataDir(); err != nil {
+		return nil, err
+	}
+	if s.persist == nil || s.persist.fresh {
+		if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.persist.initialized(); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -154,7 +171,7 @@ func (s *Server) setupTLS() error {
 	if s.cfg.TLS.CACertFile != "" {
 		s.ca, err = certs.LoadAuthority(s.cfg.TLS.CACertFile, s.cfg.TLS.CAKeyFile)
 	} else {
-		s.ca, err = certs.NewAuthority("iotemu CA", now)
+		s.ca, err = s.persist.authority(func() (*certs.Authority, error) { return certs.NewAuthority("iotemu CA", now) })
 	}
 	if err != nil {
 		return fmt.Errorf("set up CA: %w", err)
@@ -305,8 +322,9 @@ func (s *Server) Close(ctx context.Context) error {
 	switch s.state {
 	case created:
 		s.state = closing
-		_ = s.apigw.Close(ctx)     // never started: nothing to wait for
-		s.err = s.commands.Close() // an invocation before Start may have started a process
+		_ = s.apigw.Close(ctx)                  // never started: nothing to wait for
+		s.err = errors.Join(s.commands.Close(), // an invocation before Start may have started a process
+			s.persist.close())
 		close(s.closed)
 		s.mu.Unlock()
 		return s.err
@@ -341,6 +359,9 @@ func (s *Server) Close(ctx context.Context) error {
 		errs = append(errs, fmt.Errorf("close provisioning: %w", err))
 	}
 	if err := s.waitServing(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := s.persist.close(); err != nil { // last: everything above may still write
 		errs = append(errs, err)
 	}
 	s.err = errors.Join(errs...)

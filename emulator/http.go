@@ -40,7 +40,7 @@ func (s *Server) routes() http.Handler {
 		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)
 	s.control.Register(rt)
 	s.credentialsProvider().Register(rt)
-	return withRequestID(s.withRequestLog(s.withAuth(s.withJobsData(rt))))
+	return withRequestID(s.withRequestLog(s.withPersistence(s.withAuth(s.withJobsData(rt)))))
 }
 
 // withRequestID gives every response an x-amzn-RequestId, as AWS does.

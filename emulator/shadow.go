@@ -10,7 +10,12 @@ import (
 // newShadows builds the Device Shadow service and plugs it into the
 // reserved-topic table (newBroker) and the HTTP routes (internal/iotdata).
 func (s *Server) newShadows() error {
+	store, err := s.persist.newShadowStore()
+	if err != nil {
+		return err
+	}
 	svc, err := shadow.New(shadow.Config{
+		Store: store,
 		Publisher: s.fleet.shadowPublisher(shadow.PublisherFunc(func(ctx context.Context, topic string, payload []byte) error {
 			// Responses are delivered at min(1, subscription QoS), as AWS's
 			// SDK maintainers state in

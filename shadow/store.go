@@ -63,6 +63,16 @@ func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{records: make(map[Key]Record)}
 }
 
+// NewMemoryStoreOf returns a MemoryStore holding records (copied), e.g.
+// what a data directory kept.
+func NewMemoryStoreOf(records map[Key]Record) *MemoryStore {
+	m := NewMemoryStore()
+	for k, r := range records {
+		m.records[k] = cloneRecord(r)
+	}
+	return m
+}
+
 // Load returns a copy of the record of k.
 func (m *MemoryStore) Load(_ context.Context, k Key) (Record, bool, error) {
 	m.mu.RLock()

@@ -37,3 +37,10 @@ func WithLogger(l *slog.Logger) Option {
 func WithLogLevel(l slog.Level) Option {
 	return func(s *settings) { s.logLevel = l }
 }
+
+// WithDataDir keeps the emulator's state in dir (emulator.Config.DataDir),
+// so that an emulator started again on it finds it: for tests of a restart.
+// Without it (the default) everything is in memory.
+func WithDataDir(dir string) Option {
+	return func(s *settings) { s.config.DataDir = dir }
+}

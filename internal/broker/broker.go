@@ -49,6 +49,12 @@ func newBroker(s *Broker) (*mqtt.Server, error) {
 	if err := broker.AddHook(&hook{server: s}, nil); err != nil {
 		return nil, fmt.Errorf("add hook: %w", err)
 	}
+	if s.cfg.Store != nil { // after hook: it sees only what AWS's checks let through
+		s.store = newStoreHook(s, s.cfg.Store)
+		if err := broker.AddHook(s.store, nil); err != nil {
+			return nil, fmt.Errorf("add store hook: %w", err)
+		}
+	}
 	return broker, nil
 }
 

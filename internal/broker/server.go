@@ -44,6 +44,10 @@ type Config struct {
 	// connection without a CONNACK. The root's just-in-time registration
 	// answers it (AWS registers the certificate and disconnects the client).
 	RefuseCertificate func(cert *x509.Certificate) bool
+	// Store, when set (-data-dir), keeps persistent sessions, their queued
+	// QoS 1 messages and retained messages across restarts (store.go);
+	// nil keeps them in memory only.
+	Store Store
 }
 
 // Compat holds the broker's deviations from AWS (the root's Compat and
@@ -94,6 +98,7 @@ type Broker struct {
 	expiry     *fakeExpiry     // session and message expiry on a fake clock; nil on the wall clock (clock.go)
 
 	mqttLns map[string]*connListener // by mochi listener ID, set by Serve
+	store   *storeHook               // nil without a Store
 }
 
 // New prepares the broker; nothing is served until Serve. Its base
@@ -139,10 +144,15 @@ func (s *Broker) Serve(lns map[string]net.Listener) error {
 			return fmt.Errorf("add listener %s: %w", l.ID(), err)
 		}
 	}
-	if err := s.broker.Serve(); err != nil {
+	if err := s.broker.Serve(); err != nil { // restores the Store's sessions and retained messages
 		return fmt.Errorf("serve mqtt: %w", err)
 	}
 	s.ruleQueue.start()
+	if s.store != nil {
+		if err := s.store.redeliverAccepted(); err != nil {
+			return fmt.Errorf("serve mqtt: %w", err)
+		}
+	}
 	return nil
 }
 

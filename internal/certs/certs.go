@@ -59,6 +59,30 @@ func LoadAuthority(certFile, keyFile string) (*Authority, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load CA key pair: %w", err)
 	}
+	return authorityOf(pair, certFile)
+}
+
+// ParseAuthority reads a CA certificate and its private key from PEM
+// bytes (the data directory keeps the generated CA so that the
+// certificates it issued stay valid across restarts).
+func ParseAuthority(certPEM, keyPEM []byte) (*Authority, error) {
+	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return nil, fmt.Errorf("parse CA key pair: %w", err)
+	}
+	return authorityOf(pair, "the stored CA")
+}
+
+// KeyPEM is the CA's private key in PKCS #8 PEM.
+func (a *Authority) KeyPEM() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(a.Key)
+	if err != nil {
+		return nil, fmt.Errorf("marshal CA key: %w", err)
+	}
+	return encodePEM("PRIVATE KEY", der), nil
+}
+
+func authorityOf(pair tls.Certificate, certFile string) (*Authority, error) {
 	signer, ok := pair.PrivateKey.(crypto.Signer)
 	if !ok {
 		return nil, errors.New("load CA key pair: private key cannot sign")

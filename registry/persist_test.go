@@ -4,11 +4,11 @@ import (
 	"testing"
 )
 
-func newTestRegistry(t testing.TB) *Registry {
-	t.Helper()
+func newTestRegistry(tb testing.TB) *Registry {
+	tb.Helper()
 	r, err := New(Config{Region: "us-east-1", AccountID: "123456789012", KeyAlgorithm: KeyECDSAP256})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	return r
 }

@@ -294,6 +294,18 @@ func decodeShadowRecord(key string, v []byte) (keyedRecord, error) {
 	return keyedRecord{key: shadow.Key{Thing: thing, Name: name}, rec: rec}, nil
 }
 
+// Clear forgets every shadow in the data directory, then in memory (the
+// reset API).
+func (s *shadowStore) Clear(ctx context.Context) error {
+	if err := s.store.DeletePrefix(areaShadows, ""); err != nil {
+		return err
+	}
+	if err := s.MemoryStore.Clear(ctx); err != nil {
+		return fmt.Errorf("clear shadows: %w", err)
+	}
+	return nil
+}
+
 // Save writes the record through to the data directory, then to memory.
 func (s *shadowStore) Save(ctx context.Context, k shadow.Key, r shadow.Record) error {
 	raw, err := json.Marshal(r)

@@ -137,3 +137,33 @@ func TestDataDirIsExclusive(t *testing.T) {
 		t.Fatalf("second emulator on one directory: %v", err)
 	}
 }
+
+// TestDataDirReset: what the reset API removes stays removed after a
+// restart.
+func TestDataDirReset(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	emu := testkit.Start(t, testkit.WithDataDir(dir))
+	if _, err := iotClient(emu).CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("lamp")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dataClient(emu).UpdateThingShadow(ctx, &iotdataplane.UpdateThingShadowInput{ThingName: aws.String("lamp"),
+		Payload: []byte(`{"state":{"reported":{"on":true}}}`)}); err != nil {
+		t.Fatal(err)
+	}
+	emu.Connect(t, "pub").Publish(t, "status/lamp", 1, true, []byte("online"))
+	if status, _, body := rawRequest(t, emu, "POST", "/iotemu/reset", "", nil); status != 204 {
+		t.Fatalf("reset: %d %s", status, body)
+	}
+	emu = restart(t, emu, dir)
+	if _, err := iotClient(emu).DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("lamp")}); err == nil {
+		t.Fatal("thing back after reset and restart")
+	}
+	if _, err := dataClient(emu).GetThingShadow(ctx, &iotdataplane.GetThingShadowInput{ThingName: aws.String("lamp")}); err == nil {
+		t.Fatal("shadow back after reset and restart")
+	}
+	if _, err := dataClient(emu).GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String("status/lamp")}); err == nil {
+		t.Fatal("retained message back after reset and restart")
+	}
+}

@@ -80,6 +80,9 @@ func (s *Broker) endSession(cl *mqtt.Client) {
 	s.broker.UnsubscribeClient(cl)
 	s.broker.Clients.Delete(cl.ID)
 	s.conns.forgetSession(cl.ID)
+	if s.store != nil {
+		s.store.forget(cl.ID)
+	}
 }
 
 // Subscriptions returns a client's (or its persistent session's) topic

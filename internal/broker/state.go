@@ -94,4 +94,7 @@ func (s *Broker) ResetRetained() {
 	for topic := range s.broker.Topics.Retained.GetAll() {
 		s.broker.Topics.RetainMessage(packets.Packet{TopicName: topic})
 	}
+	if s.store != nil { // mochi's RetainMessage calls no hook
+		s.store.fail("retained", s.store.store.DeletePrefix(areaRetained, ""))
+	}
 }

@@ -30,6 +30,24 @@ func (s *Server) newProvisioning() error {
 		return fmt.Errorf("set up provisioning: %w", err)
 	}
 	s.provisioning = svc
+	s.provisionJIT = s.provisionJITP
+	return nil
+}
+
+// provisionJITP is JITP, the CA path's jitProvisioner (jitr.go): the
+// template of the CA's registrationConfig, inline or by name, run for the
+// device certificate JITR has just registered PENDING_ACTIVATION.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jit-provisioning.html#jit-provisioning-overview
+func (s *Server) provisionJITP(ctx context.Context, reg iotreg.AutoRegistration) error {
+	rc := reg.CA.RegistrationConfig
+	res, err := s.provisioning.ProvisionJITP(ctx, provisioning.JITPInput{
+		TemplateBody: rc.TemplateBody, TemplateName: rc.TemplateName,
+		CertificateID: reg.Certificate.ID, Certificate: reg.Certificate.X509,
+	})
+	if err != nil {
+		return fmt.Errorf("just-in-time provisioning: %w", err)
+	}
+	s.log.Info("certificate provisioned just in time", "certificateId", reg.Certificate.ID, "caCertificateId", reg.CA.ID, "thing", res.ThingName)
 	return nil
 }
 

@@ -32,7 +32,7 @@ func (s *Server) newIoTRegistry() error {
 	r, err := iotreg.New(iotreg.Config{
 		Region: s.cfg.Region, AccountID: s.cfg.AccountID, Now: s.cfg.Now,
 		Issuer: caIssuer{s.ca}, CAs: []*x509.Certificate{s.ca.Cert}, KeyAlgorithm: alg,
-		ValidatePolicy: validatePolicy, OnChange: s.fleet.registryChanged,
+		ValidatePolicy: validatePolicy, OnChange: s.fleet.registryChanged, OnEvent: s.publishRegistryEvent,
 	})
 	if err != nil {
 		return err

@@ -31,14 +31,17 @@ func (r *Registry) touchLocked(k Kind, name string) {
 // defer it before taking r.mu, so it runs after the unlock: the observer
 // may call back into the registry.
 func (r *Registry) flush() {
-	if r.cfg.OnChange == nil {
+	if r.cfg.OnChange == nil && r.cfg.OnEvent == nil {
 		return
 	}
 	r.pendingMu.Lock()
-	batch := r.pending
-	r.pending = nil
+	batch, events := r.pending, r.pendingEvents
+	r.pending, r.pendingEvents = nil, nil
 	r.pendingMu.Unlock()
 	for _, c := range batch {
 		r.cfg.OnChange(c)
+	}
+	for _, e := range events {
+		r.cfg.OnEvent(e)
 	}
 }

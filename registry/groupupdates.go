@@ -46,6 +46,7 @@ func (r *Registry) UpdateThingGroup(in UpdateThingGroupInput) (int64, error) {
 		return 0, err
 	}
 	r.touchLocked(ThingGroupChanged, in.Name)
+	r.thingGroupEventLocked(g, "updated")
 	return g.Version, nil
 }
 
@@ -102,10 +103,16 @@ func (r *Registry) UpdateThingGroupsForThing(thingName string, add, remove []str
 		}
 		next[n] = true
 	}
-	for n := range t.groups {
+	for _, n := range slices.Sorted(maps.Keys(t.groups)) {
+		if !next[n] {
+			r.membershipEventLocked(r.groups[n], t, "removed")
+		}
 		delete(r.groups[n].things, thingName)
 	}
-	for n := range next {
+	for _, n := range slices.Sorted(maps.Keys(next)) {
+		if !t.groups[n] {
+			r.membershipEventLocked(r.groups[n], t, "added")
+		}
 		r.groups[n].things[thingName] = true
 	}
 	t.groups = next
@@ -182,6 +189,7 @@ func (r *Registry) UpdateThingType(name string, description *string, searchable 
 	if len(searchable) > MaxSearchableAttributes {
 		return errorf(InvalidRequest, "A thing type can have at most %d searchable attributes", MaxSearchableAttributes)
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t, ok := r.types[name]
@@ -194,5 +202,6 @@ func (r *Registry) UpdateThingType(name string, description *string, searchable 
 	if searchable != nil {
 		t.SearchableAttributes = slices.Clone(searchable)
 	}
+	r.thingTypeEventLocked(t, "updated")
 	return nil
 }

@@ -44,6 +44,12 @@ type Config struct {
 	// thing group, outside the registry's lock. The root feeds the fleet
 	// index from it.
 	OnChange func(Change)
+
+	// OnEvent, when set, receives the registry events ($aws/events/thing/...
+	// and the thing type and thing group families, events.go), outside the
+	// registry's lock, whatever the event configurations: the receiver
+	// publishes those whose Type is enabled.
+	OnEvent func(Event)
 }
 
 // Registry is the thing registry, certificates and policies of one
@@ -75,8 +81,12 @@ type Registry struct {
 	caGen   uint64
 	regCode string
 
-	pendingMu sync.Mutex
-	pending   []Change
+	pendingMu     sync.Mutex
+	pending       []Change
+	pendingEvents []Event
+	// memberships are the membershipIds of registry events, by group and
+	// thing.
+	memberships map[string]string
 }
 
 var (
@@ -115,7 +125,7 @@ func New(cfg Config) (*Registry, error) {
 		targets: map[string]map[string]bool{}, thingPrincipals: map[string]map[string]ThingPrincipalType{},
 		principalThings: map[string]map[string]ThingPrincipalType{}, billing: map[string]*billingGroup{},
 		roleAliases: map[string]*RoleAlias{},
-		caCerts:     map[string]*caCertificate{},
+		caCerts:     map[string]*caCertificate{}, memberships: map[string]string{},
 	}
 	for _, ca := range cfg.CAs {
 		r.cas[CertificateID(ca.Raw)] = ca

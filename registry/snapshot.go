@@ -59,5 +59,6 @@ func (r *Registry) Reset() {
 	r.principalThings = map[string]map[string]ThingPrincipalType{}
 	r.billing = map[string]*billingGroup{}
 	r.caCerts, r.regCode = map[string]*caCertificate{}, ""
+	r.memberships = map[string]string{}
 	r.caGen++
 }

@@ -96,6 +96,8 @@ func (r *Registry) CreateThingGroup(in CreateThingGroupInput) (ThingGroup, error
 		CreationDate: r.now(), Version: 1,
 	}, things: map[string]bool{}}
 	r.groups[in.Name] = g
+	r.thingGroupEventLocked(g, "created")
+	r.hierarchyEventLocked(r.groups[in.ParentName], g, "added")
 	return g.snapshot(), nil
 }
 
@@ -147,9 +149,12 @@ func (r *Registry) DeleteThingGroup(name string, expectedVersion *int64) error {
 	}
 	for t := range g.things {
 		delete(r.things[t].groups, name)
+		delete(r.memberships, name+"\x00"+t)
 		r.touchLocked(ThingChanged, t)
 	}
 	delete(r.targets, g.ARN)
+	r.hierarchyEventLocked(r.groups[g.ParentName], g, "removed")
+	r.thingGroupEventLocked(g, "deleted")
 	delete(r.groups, name)
 	return nil
 }
@@ -221,6 +226,9 @@ func (r *Registry) AddThingToThingGroup(groupName, thingName string) error {
 	if err := r.checkJoinLocked(t.groups, groupName, thingName); err != nil {
 		return err
 	}
+	if !g.things[thingName] {
+		r.membershipEventLocked(g, t, "added")
+	}
 	g.things[thingName] = true
 	t.groups[groupName] = true
 	return nil
@@ -238,6 +246,9 @@ func (r *Registry) RemoveThingFromThingGroup(groupName, thingName string) error 
 	}
 	if g.Dynamic {
 		return staticOnly(groupName)
+	}
+	if g.things[thingName] {
+		r.membershipEventLocked(g, t, "removed")
 	}
 	delete(g.things, thingName)
 	delete(t.groups, groupName)

@@ -89,6 +89,7 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 	if b != nil {
 		b.things[in.Name] = true
 	}
+	r.thingEventLocked(t, "created")
 	return t.snapshot(), nil
 }
 
@@ -204,6 +205,7 @@ func (r *Registry) UpdateThing(in UpdateThingInput) (Thing, error) {
 	}
 	t.TypeName, t.Attributes = typeName, attrs
 	t.Version++
+	r.thingEventLocked(t, "updated")
 	return t.snapshot(), nil
 }
 
@@ -250,8 +252,10 @@ func (r *Registry) DeleteThing(name string, expectedVersion *int64) error {
 	}
 	for g := range t.groups {
 		delete(r.groups[g].things, name)
+		delete(r.memberships, g+"\x00"+name)
 	}
 	delete(r.things, name)
+	r.thingEventLocked(t, "deleted")
 	r.dropFromBillingLocked(name)
 	return nil
 }

@@ -62,6 +62,7 @@ func (r *Registry) CreateThingType(in CreateThingTypeInput) (ThingType, error) {
 			return ThingType{}, err
 		}
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if old, ok := r.types[in.Name]; ok {
@@ -75,6 +76,7 @@ func (r *Registry) CreateThingType(in CreateThingTypeInput) (ThingType, error) {
 		SearchableAttributes: slices.Clone(in.SearchableAttributes), CreationDate: r.now(),
 	}}
 	r.types[in.Name] = t
+	r.thingTypeEventLocked(t, "created")
 	return t.snapshot(), nil
 }
 
@@ -102,6 +104,7 @@ func (r *Registry) DeprecateThingType(name string, undo bool) error {
 	if err := validName("thingTypeName", name); err != nil {
 		return err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t, ok := r.types[name]
@@ -113,6 +116,7 @@ func (r *Registry) DeprecateThingType(name string, undo bool) error {
 	if !undo {
 		t.DeprecationDate = r.now()
 	}
+	r.thingTypeEventLocked(t, "updated")
 	return nil
 }
 
@@ -123,6 +127,7 @@ func (r *Registry) DeleteThingType(name string) error {
 	if err := validName("thingTypeName", name); err != nil {
 		return err
 	}
+	defer r.flush()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	t, ok := r.types[name]
@@ -141,6 +146,7 @@ func (r *Registry) DeleteThingType(name string) error {
 		}
 	}
 	delete(r.types, name)
+	r.thingTypeEventLocked(t, "deleted")
 	return nil
 }
 

@@ -50,7 +50,7 @@ func (s *Server) newControlPlane() error {
 	}
 	s.sim = sim
 	cp, err := controlplane.New(controlplane.Config{
-		Simulator: sim, Now: s.cfg.Now,
+		Simulator: sim, Now: s.cfg.Now, Destinations: s.actions.Destinations(),
 		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
 		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events, Index: s.fleet.ix,
 		Provisioning: s.provisioning,

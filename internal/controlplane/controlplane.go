@@ -14,6 +14,7 @@ import (
 	"github.com/iotemu/iotemu/jobs"
 	"github.com/iotemu/iotemu/provisioning"
 	"github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/rules/actions"
 	"github.com/iotemu/iotemu/tagging"
 )
 
@@ -57,6 +58,9 @@ type Config struct {
 	// Now is the clock of the dates the control plane itself keeps
 	// (domain configurations, role aliases); nil means time.Now.
 	Now func() time.Time
+	// Destinations are the topic rule destinations (the rules' actions'
+	// store); nil leaves their operations unemulated.
+	Destinations *actions.Destinations
 	// Simulator answers TestAuthorization with strict mode's policy
 	// engine; nil leaves it unemulated.
 	Simulator Simulator
@@ -129,6 +133,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerDomainConfigs(rt)
 	c.registerLogging(rt)
 	c.registerRoleAliases(rt)
+	c.registerDestinations(rt)
 }
 
 // registryError maps a registry error to its modelled shape and status;

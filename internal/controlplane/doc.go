@@ -29,7 +29,8 @@
 //     the Simulator interface (policyquery.go);
 //   - domain configurations (domainconfigs.go) and the logging options
 //     (logging.go), stored and returned; role aliases (rolealiases.go;
-//     the credentials provider is internal/credprovider);
+//     the credentials provider is internal/credprovider); topic rule
+//     destinations on the rules' actions' store (destinations.go);
 //   - custom authorizers (authorizers.go, authorizertest.go);
 //   - fleet provisioning: provisioning templates and their versions,
 //     CreateProvisioningClaim and RegisterThing on package provisioning
@@ -41,9 +42,9 @@
 // (registryError, ruleError).
 //
 // Not emulated: every other operation of the model — certificate
-// transfer, Device Defender, topic rule destinations and more. Each
-// answers 501 NotImplementedException
-// naming it (unemulated.go, from the botocore model in operations_*.go),
+// transfer, Device Defender and more. Each answers 501
+// NotImplementedException naming it (unemulated.go, from the botocore
+// model in operations_*.go),
 // so that it cannot be mistaken for a missing resource. IAM is not
 // emulated: strict mode checks only the control plane's SigV4 signature.
 // See docs/compatibility.md "Registry and identities" and "Control plane".

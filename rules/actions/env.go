@@ -18,13 +18,15 @@ type Env struct {
 	clients clients
 
 	mu           sync.Mutex
-	destinations map[string]*destination // HTTP destinations by confirmation URL
+	destinations map[string]*destination // HTTP actions' implicit destinations by confirmation URL
+	dests        *Destinations           // the control plane's topic rule destinations
 }
 
 // New returns an Env for cfg.
 func New(cfg Config) (*Env, error) {
 	cfg = cfg.withDefaults()
 	e := &Env{cfg: cfg, destinations: map[string]*destination{}}
+	e.dests = &Destinations{env: e, m: map[string]*Destination{}}
 	e.clients = newClients(cfg)
 	return e, nil
 }

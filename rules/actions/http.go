@@ -120,8 +120,14 @@ func (a *httpAction) Execute(ctx context.Context, out rules.Output) (rules.Repor
 	if err != nil {
 		return rep, fail(httpVerb, err)
 	}
-	if err := a.env.confirmDestination(ctx, dest); err != nil {
+	found, err := a.env.dests.gate(dest)
+	if err != nil {
 		return rep, fail(httpVerb, err)
+	}
+	if !found {
+		if err := a.env.confirmDestination(ctx, dest); err != nil {
+			return rep, fail(httpVerb, err)
+		}
 	}
 	res, err := a.env.postWithRetries(ctx, req)
 	rep.Result = res

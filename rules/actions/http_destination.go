@@ -46,16 +46,17 @@ func (e *Env) confirmDestination(ctx context.Context, confirmationURL string) er
 		e.destinations[confirmationURL] = d
 	}
 	e.mu.Unlock()
-	d.once.Do(func() { d.err = e.sendConfirmation(ctx, confirmationURL) })
+	d.once.Do(func() {
+		arn := fmt.Sprintf("arn:aws:iot:%s:%s:ruledestination/http/%s", e.cfg.Region, e.cfg.AccountID, e.cfg.NewUUID())
+		d.err = e.sendConfirmation(ctx, confirmationURL, arn, e.cfg.NewUUID())
+	})
 	if d.err != nil {
 		return fmt.Errorf("topic rule destination %s is not enabled: %w", confirmationURL, d.err)
 	}
 	return nil
 }
 
-func (e *Env) sendConfirmation(ctx context.Context, confirmationURL string) error {
-	token := e.cfg.NewUUID()
-	arn := fmt.Sprintf("arn:aws:iot:%s:%s:ruledestination/http/%s", e.cfg.Region, e.cfg.AccountID, e.cfg.NewUUID())
+func (e *Env) sendConfirmation(ctx context.Context, confirmationURL, arn, token string) error {
 	body, _ := json.Marshal(DestinationConfirmation{
 		Arn: arn, ConfirmationToken: token, EnableURL: e.cfg.EnableURLBase + "/confirmdestination/" + url.PathEscape(token),
 		MessageType: "DestinationConfirmation",

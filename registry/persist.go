@@ -26,6 +26,16 @@ type state struct {
 	Billing  []storedBilling                          `json:"billing,omitempty"`
 	Targets  map[string][]string                      `json:"targets,omitempty"` // policy target -> policy names
 	Princ    map[string]map[string]ThingPrincipalType `json:"thingPrincipals,omitempty"`
+	Aliases  []RoleAlias                              `json:"roleAliases,omitempty"`
+	CACerts  []storedCACert                           `json:"caCertificates,omitempty"`
+	RegCode  string                                   `json:"registrationCode,omitempty"`
+}
+
+// storedCACert is a registered CA certificate without its parsed X509.
+type storedCACert struct {
+	CACertificate
+	X509 *struct{} `json:"X509,omitempty"` // shadows the embedded field: never written
+	Seq  int64
 }
 
 type storedThing struct {
@@ -124,6 +134,13 @@ func (r *Registry) Snapshot() ([]byte, error) {
 	for thing, ps := range r.thingPrincipals {
 		st.Princ[thing] = maps.Clone(ps)
 	}
+	for _, a := range r.roleAliases {
+		st.Aliases = append(st.Aliases, *a)
+	}
+	for _, c := range r.caCerts {
+		st.CACerts = append(st.CACerts, storedCACert{CACertificate: c.snapshot(), Seq: c.seq})
+	}
+	st.RegCode = r.regCode
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return nil, fmt.Errorf("registry snapshot: %w", err)
@@ -205,7 +222,24 @@ func (r *Registry) Restore(raw []byte) error {
 		}
 	}
 
+	aliases := make(map[string]*RoleAlias, len(st.Aliases))
+	for _, a := range st.Aliases {
+		aliases[a.Alias] = &a
+	}
+	caCerts := make(map[string]*caCertificate, len(st.CACerts))
+	for _, c := range st.CACerts {
+		x, perr := parsePEMCertificate(c.PEM)
+		if perr != nil {
+			return fmt.Errorf("registry restore: CA certificate %s: %w", c.ID, perr)
+		}
+		cc := c.CACertificate
+		cc.X509 = x
+		caCerts[c.ID] = &caCertificate{CACertificate: cc, seq: c.Seq}
+	}
+
 	r.mu.Lock()
+	r.roleAliases, r.caCerts, r.regCode = aliases, caCerts, st.RegCode
+	r.caGen++ // TrustedCAs' cached pool is rebuilt
 	r.seq = st.Seq
 	r.things, r.types, r.groups, r.billing = things, types, groups, billing
 	r.certs, r.policies, r.targets = certs, policies, targets

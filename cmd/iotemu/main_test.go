@@ -50,13 +50,9 @@ func addrFlags(t *testing.T) map[string]string {
 // startBinary runs the binary with every listener on a free port (never a
 // default one: tests must pass while an emulator runs with its defaults)
 // and returns the endpoints it printed, by name.
-func startBinary(t *testing.T, bin string) (*exec.Cmd, map[string]string) {
+func startBinary(t *testing.T, bin string, extra ...string) (*exec.Cmd, map[string]string) {
 	t.Helper()
-	var args []string
-	for name := range addrFlags(t) {
-		args = append(args, "-"+name, "127.0.0.1:0")
-	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(bin, append(freePortArgs(t), extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -83,6 +79,17 @@ func startBinary(t *testing.T, bin string) (*exec.Cmd, map[string]string) {
 	}
 	go func() { _, _ = io.Copy(io.Discard, stdout) }()
 	return cmd, endpoints
+}
+
+// freePortArgs puts every listener of the binary on a port the system
+// chooses.
+func freePortArgs(t *testing.T) []string {
+	t.Helper()
+	var args []string
+	for name := range addrFlags(t) {
+		args = append(args, "-"+name, "127.0.0.1:0")
+	}
+	return args
 }
 
 // TestBinaryMosquittoAndShutdown runs the real binary: mosquitto_sub and

@@ -352,7 +352,9 @@ func (h *storeHook) redeliverAccepted() error {
 		pk := m.ToPacket()
 		pk.FixedHeader.Retain = false // a retained message was stored before its PUBACK
 		pk.FixedHeader.Type = packets.Publish
-		pk.PacketID = 0
+		if pk.PacketID == 0 {
+			pk.PacketID = 1 // mochi checks a QoS 1 PUBLISH has one; the inline client keeps no inflight
+		}
 		if err := h.s.broker.InjectPacket(h.s.inline, pk); err != nil {
 			errs = append(errs, fmt.Errorf("redeliver %s: %w", m.TopicName, err))
 		}

@@ -112,3 +112,13 @@ func (ix *Index) document(name string) (*Document, map[string]*shadowData, bool)
 	}
 	return d, ix.shadows[name], true
 }
+
+// ThingConnectivity returns what the index knows of a thing's MQTT
+// connection (GetThingConnectivityData); ok is false if it never
+// connected.
+func (ix *Index) ThingConnectivity(thingName string) (Connectivity, bool) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	c, ok := ix.conns[thingName]
+	return c, ok
+}

@@ -129,6 +129,7 @@ func (c *ControlPlane) Register(rt *route.Router) {
 	c.registerBillingGroups(rt)
 	c.registerDynamicGroups(rt)
 	c.registerIndexing(rt)
+	c.registerConnectivity(rt)
 	c.registerPolicyQueries(rt)
 	c.registerDomainConfigs(rt)
 	c.registerLogging(rt)

@@ -23,7 +23,8 @@
 //     ListThingGroupsForThing (groupops.go); billing groups
 //     (billinggroups.go); dynamic thing groups (dynamicgroups.go);
 //   - tags on every resource served here (tags.go, package tagging);
-//   - fleet indexing on package fleetindex (indexing.go);
+//   - fleet indexing on package fleetindex (indexing.go) and
+//     GetThingConnectivityData (connectivity.go);
 //   - policy introspection: ListPolicyPrincipals, GetEffectivePolicies and
 //     TestAuthorization, the last answered by strict mode's engine through
 //     the Simulator interface (policyquery.go);

@@ -13,9 +13,9 @@ import (
 
 // benchRoundTrip publishes to topic and waits for one message on answer,
 // b.N times, over one paho connection.
-func benchRoundTrip(b *testing.B, topic, answer string, payload func(i int) string) {
+func benchRoundTrip(b *testing.B, topic, answer string, payload func(i int) string, opts ...testkit.Option) {
 	b.Helper()
-	emu := testkit.Start(b)
+	emu := testkit.Start(b, opts...)
 	got := make(chan struct{}, 1)
 	c := emu.Connect(b, "bench", testkit.WithPahoOptions(func(o *paho.ClientOptions) {
 		o.SetDefaultPublishHandler(func(paho.Client, paho.Message) { got <- struct{}{} })
@@ -57,4 +57,21 @@ func BenchmarkShadowUpdateMQTT(b *testing.B) {
 func BenchmarkPeerPublishRoundTripMQTT(b *testing.B) {
 	benchRoundTrip(b, "bench/echo", "bench/echo",
 		func(i int) string { return fmt.Sprintf(`{"state":{"reported":{"temp":%d,"on":true}}}`, i) })
+}
+
+// BenchmarkShadowUpdateMQTTDataDir is BenchmarkShadowUpdateMQTT with a data
+// directory: the persistence cost of a shadow update (one committed bbolt
+// transaction before update/accepted).
+func BenchmarkShadowUpdateMQTTDataDir(b *testing.B) {
+	benchRoundTrip(b, "$aws/things/bench/shadow/update", "$aws/things/bench/shadow/update/accepted",
+		func(i int) string { return fmt.Sprintf(`{"state":{"reported":{"temp":%d,"on":true}}}`, i) },
+		testkit.WithDataDir(b.TempDir()))
+}
+
+// BenchmarkPublishRoundTripMQTTDataDir is BenchmarkPeerPublishRoundTripMQTT
+// with a data directory: the QoS 1 PUBLISH is written before its PUBACK.
+func BenchmarkPublishRoundTripMQTTDataDir(b *testing.B) {
+	benchRoundTrip(b, "bench/echo", "bench/echo",
+		func(i int) string { return fmt.Sprintf(`{"state":{"reported":{"temp":%d,"on":true}}}`, i) },
+		testkit.WithDataDir(b.TempDir()))
 }

@@ -44,7 +44,8 @@ func (s *Server) newBroker() error {
 	b, err := broker.New(broker.Config{
 		Store:  store,
 		Limits: c.Limits, Logger: s.log, Authz: s.authz, AuthNow: s.authNow, Now: c.Now, Clock: c.Clock,
-		Rules: matchingRules{engine: s.rules, matches: s.matches, log: s.log, now: c.Now},
+		Faults: s.faults,
+		Rules:  matchingRules{engine: s.rules, matches: s.matches, log: s.log, now: c.Now},
 		Compat: broker.Compat{
 			GrantQoS1OnV5QoS2Subscribe: c.Compat.GrantQoS1OnV5QoS2Subscribe,
 			ReservedTopicAckV5:         c.Compat.ReservedTopicAckV5,

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/apigw"
+	"github.com/iotemu/iotemu/faults"
 	"github.com/iotemu/iotemu/internal/apigwv2"
 	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/internal/broker"
@@ -56,6 +57,7 @@ type Server struct {
 	authorizers *customauth.Store   // custom authorizers (authorizers.go)
 	customAuth  *customauth.Service // authentication by them (authorizers.go)
 	authz       *authz.Authorizer   // strict mode's authorisation; nil in permissive mode (authconfig.go)
+	faults      *faults.Engine      // injected faults (faults.go)
 	sim         *authz.Authorizer   // TestAuthorization's and the credentials provider's: authz, or one on the same config (controlplane.go)
 	trust       trustPool           // the CAs client certificates are verified against (catrust.go)
 	// provisionJIT runs a CA's provisioning template for a certificate
@@ -101,7 +103,7 @@ func New(cfg Config) (srv *Server, err error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), faults: faults.New()}
 	if s.persist, err = openDataDir(cfg); err != nil {
 		return nil, err
 	}

@@ -33,6 +33,7 @@ func (s *Server) newFunctions() error {
 	cfg.Region = s.cfg.Region
 	ic := cfg.InvokerConfig(s.functions)
 	ic.Commands, ic.Endpoints, ic.NameInPath = s.commands, s.cfg.Lambda.Endpoints, s.cfg.Lambda.NameInPath
+	ic.Inject = s.faults.LambdaFailure
 	s.invoker = lambdafn.NewInvoker(ic)
 	return nil
 }

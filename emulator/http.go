@@ -35,6 +35,8 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/iotemu/reset", s.handleReset, http.MethodPost)
 	rt.HandleFunc("/iotemu/clock", s.handleGetClock, http.MethodGet)
 	rt.HandleFunc("/iotemu/clock", s.handlePostClock, http.MethodPost)
+	rt.HandleFunc("/iotemu/faults", s.handleFaults, http.MethodGet, http.MethodPost, http.MethodDelete)
+	rt.HandleFunc("/iotemu/faults/{id}", s.handleFault, http.MethodDelete)
 	// The apigatewayv2 control plane (also on the API Gateway port).
 	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },
 		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)

@@ -25,9 +25,13 @@ import (
 // "certificates" name it too.
 const AreaRegistry = "registry"
 
+// AreaFaults is the reset area of injected faults (a full reset removes
+// them first).
+const AreaFaults = "faults"
+
 // resetAreas lists the areas of a full reset, in the order they are reset:
 // connections first, so that no client acts on what is reset next.
-var resetAreas = []string{AreaConnections, AreaAPIGateway, AreaRetained, AreaShadows, AreaRules, AreaJobs, AreaRegistry}
+var resetAreas = []string{AreaFaults, AreaConnections, AreaAPIGateway, AreaRetained, AreaShadows, AreaRules, AreaJobs, AreaRegistry}
 
 // Reset empties the named areas (all of them when none is named) and
 // re-applies what the configuration put there: Config.Fixtures' shadows,
@@ -82,6 +86,8 @@ var ErrUnknownArea = errors.New("unknown state area")
 func (s *Server) resetArea(ctx context.Context, area string) error {
 	fx := s.cfg.Fixtures
 	switch area {
+	case AreaFaults:
+		return s.resetFaults(ctx)
 	case AreaConnections:
 		return s.broker.ResetSessions()
 	case AreaAPIGateway:

@@ -30,8 +30,9 @@ func (s *Server) newRules() error {
 		Region:    s.cfg.Region,
 		Externals: rules.Externals{Shadows: ruleShadows{s}, Lambda: s.actions.Lambda(), DynamoDB: s.actions.DynamoDB(),
 			Secrets: s.actions.Secrets(), Registry: ruleRegistry{s}},
-		Compat:   s.cfg.Compat.Rules,
-		OnAction: s.onAction,
+		Compat:        s.cfg.Compat.Rules,
+		OnAction:      s.onAction,
+		InjectFailure: s.faults.ActionFailure,
 	})
 	if err != nil {
 		return fmt.Errorf("set up rules: %w", err)

@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/iotemu/iotemu/internal/awsid"
 )
 
 // InvocationType is the Invoke API's X-Amz-Invocation-Type.
@@ -84,6 +87,11 @@ type InvokerConfig struct {
 	// empty AccessKeyID sends them unsigned.
 	Region                                     string
 	AccessKeyID, SecretAccessKey, SessionToken string
+	// Inject, when set, is asked before every invocation (iotemu's fault
+	// injection): an error fails it as the function would (an Unhandled
+	// FunctionError with the error's message), timeout as Lambda answers a
+	// function that timed out (Sandbox.Timedout), without running it.
+	Inject func(function string) (timeout bool, err error)
 }
 
 // Invoker is the one component that decides, for every caller (rules,
@@ -105,6 +113,7 @@ type Invoker struct {
 	endpoint   string
 	nameInPath bool
 	api        invokeAPI
+	inject     func(function string) (bool, error)
 
 	mu     sync.Mutex
 	serial map[string]*sync.Mutex // by endpoint and function
@@ -120,9 +129,9 @@ func NewInvoker(cfg InvokerConfig) *Invoker {
 	creds := aws.Credentials{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey, SessionToken: cfg.SessionToken}
 	return &Invoker{
 		functions: cfg.Functions, commands: cfg.Commands, endpoints: cfg.Endpoints, endpoint: cfg.Endpoint,
-		nameInPath: cfg.NameInPath,
-		api:        invokeAPI{client: client, region: cfg.Region, creds: creds},
-		serial:     map[string]*sync.Mutex{}, added: map[string]string{},
+		nameInPath: cfg.NameInPath, inject: cfg.Inject,
+		api:    invokeAPI{client: client, region: cfg.Region, creds: creds},
+		serial: map[string]*sync.Mutex{}, added: map[string]string{},
 	}
 }
 
@@ -156,6 +165,11 @@ func (i *Invoker) Functions() *Registry { return i.functions }
 // *FunctionError; a function nobody can run returns an error matching
 // ErrFunctionNotFound and Via "".
 func (i *Invoker) Invoke(ctx context.Context, req Request) (Response, error) {
+	if i.inject != nil {
+		if timeout, err := i.inject(req.Function); err != nil {
+			return injectedFailure(req, err, timeout)
+		}
+	}
 	if i.functions != nil && i.functions.Has(req.Function) {
 		out, err := i.functions.Invoke(ctx, req.Function, req.Payload)
 		return local(req, ViaInProcess, out, err)
@@ -244,4 +258,18 @@ func (i *Invoker) lock(key string) *sync.Mutex {
 		i.serial[key] = l
 	}
 	return l
+}
+
+// injectedFailure answers an invocation failed by fault injection as the
+// function itself would have failed: Unhandled with the error's message,
+// or Lambda's timeout answer (the timeout is reported as 3 s, Lambda's
+// default).
+// AWS: https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html#troubleshooting-timeouts
+func injectedFailure(req Request, err error, timeout bool) (Response, error) {
+	fe := &FunctionError{Type: "InjectedFault", Message: err.Error()}
+	if timeout {
+		fe = timedOut(awsid.NewUUID(), 3*time.Second).fe
+	}
+	out, _ := json.Marshal(fe) // two strings always marshal
+	return local(req, ViaInProcess, out, fe)
 }

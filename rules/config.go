@@ -35,6 +35,11 @@ type Config struct {
 	// OnAction, when set, is called after every action execution (also the
 	// error action), on the goroutine that handled the message.
 	OnAction func(ActionRecord)
+	// InjectFailure, when set, is asked before each action (not the error
+	// action) runs: an error fails the action without running it, as a
+	// failing target would, so the error action runs (iotemu's fault
+	// injection).
+	InjectFailure func(rule, actionType string) error
 	// Compat holds switches for behaviours AWS leaves unconfirmed
 	// (docs/compatibility.md "Rules engine").
 	Compat Compat

@@ -122,6 +122,9 @@ func (e *Engine) run(ctx context.Context, r *rule, m Message, topic string) Resu
 	tooLarge := oversize(o.Payload)
 	for i, a := range r.actions {
 		rep, err := Report{Type: actionType(a)}, tooLarge
+		if err == nil && e.cfg.InjectFailure != nil {
+			err = e.cfg.InjectFailure(r.name, rep.Type)
+		}
 		if err == nil {
 			rep, err = execute(ctx, a, out)
 		}

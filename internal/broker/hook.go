@@ -87,6 +87,9 @@ func (h *hook) OnPacketRead(cl *mqtt.Client, pk packets.Packet) (packets.Packet,
 	case packets.Connect:
 		return pk, s.readConnect(cl, pk)
 	case packets.Publish:
+		if pk, ok, err := s.throttled(cl, pk); ok {
+			return pk, err
+		}
 		o = s.checkPublish(cl, pk)
 		s.logPublish(cl, pk, o)
 		if o.reserved && cl.Properties.ProtocolVersion == 5 && s.cfg.Compat.ReservedTopicAckV5 {
@@ -138,7 +141,7 @@ func (h *hook) OnACLCheck(cl *mqtt.Client, name string, write bool) bool {
 	if allowed, pending := c.subscribeVerdict(name); pending {
 		return allowed
 	}
-	if !c.mayReceive(name) || (h.server.auth != nil && h.server.auth.receiveDenied(cl, name)) {
+	if !c.mayReceive(name) || (h.server.auth != nil && h.server.auth.receiveDenied(cl, name)) || h.server.dropsDelivery(cl, name) {
 		return false
 	}
 	h.server.backpressure(c) // mochi queues the delivery next
@@ -223,10 +226,13 @@ func (h *hook) OnUnsubscribed(cl *mqtt.Client, pk packets.Packet) {
 // never sets.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5
 // (CONNACK properties) and #mqtt-differences ("The MQTT DUP flag is not supported").
-func (h *hook) OnPacketEncode(_ *mqtt.Client, pk packets.Packet) packets.Packet {
+func (h *hook) OnPacketEncode(cl *mqtt.Client, pk packets.Packet) packets.Packet {
 	switch pk.FixedHeader.Type {
 	case packets.Publish:
 		pk.FixedHeader.Dup = false
+		if !cl.Net.Inline {
+			h.server.delayDelivery(cl, pk.TopicName) // a fault's delay, on the client's writer
+		}
 		if e := h.server.expiry; e != nil {
 			e.remaining(&pk)
 		}

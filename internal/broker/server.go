@@ -13,6 +13,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/packets"
 
 	"github.com/iotemu/iotemu/clock"
+	"github.com/iotemu/iotemu/faults"
 	"github.com/iotemu/iotemu/internal/authz"
 	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/rules"
@@ -36,6 +37,8 @@ type Config struct {
 	// path (rules_dispatch.go); Now stamps their receive time.
 	Rules RulesEngine
 	Now   func() time.Time
+	// Faults are the injected faults (package faults); nil: none.
+	Faults *faults.Engine
 	// Reserved are the services' handlers of what clients publish on a
 	// reserved topic family ("shadow"…, reserved.go), by family.
 	Reserved map[string]func(ctx context.Context, m mqttapi.Message)

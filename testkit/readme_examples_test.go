@@ -6,6 +6,7 @@ package testkit_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,30 @@ func TestREADMECustomAuthorizer(t *testing.T) {
 	dev.Publish(t, "devices/sensor1/telemetry", 1, false, []byte(`{"t":21.5}`))
 	if got := watch.Next(t, 5*time.Second); !strings.HasPrefix(got.Topic, "devices/sensor1/") {
 		t.Fatalf("got %s", got.Topic)
+	}
+}
+
+// README "Clock": a quiet device's keep-alive ends on the fake clock, not in
+// real time.
+func TestREADMEFakeClockKeepAlive(t *testing.T) {
+	t.Parallel()
+	fake := testkit.NewFakeClock() // a *clock.Fake at the wall clock's present
+	emu := testkit.Start(t, testkit.WithClock(fake))
+
+	// The quiet device: paho's own pings are on the wall clock, 30 s away.
+	// Wait until its keep-alive deadline is armed on the fake clock.
+	events := emu.Subscribe(t, "$aws/events/presence/disconnected/quiet-1")
+	armed := len(fake.Deadlines()) // the emulator's own sweeps and tickers
+	emu.Connect(t, "quiet-1", func(o *paho.ClientOptions) { o.SetKeepAlive(30 * time.Second); o.SetAutoReconnect(false) })
+	testkit.Eventually(t, 5*time.Second, func() error {
+		if len(fake.Deadlines()) <= armed {
+			return errors.New("keep-alive deadline not armed yet")
+		}
+		return nil
+	})
+
+	fake.Advance(46 * time.Second) // its connection ends: MQTT_KEEP_ALIVE_TIMEOUT
+	if msg := events.Next(t, 5*time.Second); !strings.Contains(string(msg.Payload), "MQTT_KEEP_ALIVE_TIMEOUT") {
+		t.Fatalf("disconnected event %s, want MQTT_KEEP_ALIVE_TIMEOUT", msg.Payload)
 	}
 }

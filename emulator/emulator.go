@@ -44,6 +44,7 @@ type Server struct {
 	actions     *actions.Env   // the rules' service actions
 	records     *actionRecords // the latest action executions
 	matches     *ruleMatches   // the latest rule matches (rule_matches.go)
+	console     consoleFeeds   // the web console's live feeds (console.go)
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
@@ -103,7 +104,7 @@ func New(cfg Config) (srv *Server, err error) {
 	if err := cfg.validate(); err != nil {
 		return nil, fmt.Errorf("invalid config: %w", err)
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), faults: faults.New()}
+	s := &Server{cfg: cfg, log: cfg.Logger, closed: make(chan struct{}), faults: faults.New(), console: newConsoleFeeds()}
 	if s.persist, err = openDataDir(cfg); err != nil {
 		return nil, err
 	}
@@ -339,6 +340,7 @@ func (s *Server) Close(ctx context.Context) error {
 	s.mu.Unlock()
 
 	var errs []error
+	s.console.stop() // its live feeds end, so that Shutdown does not wait for them
 	for _, srv := range s.servers {
 		if err := srv.Shutdown(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("shut down http: %w", err))

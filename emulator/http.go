@@ -37,6 +37,10 @@ func (s *Server) routes() http.Handler {
 	rt.HandleFunc("/iotemu/clock", s.handlePostClock, http.MethodPost)
 	rt.HandleFunc("/iotemu/faults", s.handleFaults, http.MethodGet, http.MethodPost, http.MethodDelete)
 	rt.HandleFunc("/iotemu/faults/{id}", s.handleFault, http.MethodDelete)
+	rt.HandleFunc("/iotemu/console/messages", s.handleConsoleMessages, http.MethodGet)
+	rt.HandleFunc("/iotemu/console/apigw/{connectionId}", s.handleConsoleAPIGWPost, http.MethodPost)
+	rt.Handle("/console", consoleAssets(), http.MethodGet, http.MethodHead)
+	rt.Handle("/console/{file}", consoleAssets(), http.MethodGet, http.MethodHead)
 	// The apigatewayv2 control plane (also on the API Gateway port).
 	rt.HandleFunc("/v2/{path...}", func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) },
 		http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete)

@@ -70,11 +70,11 @@ func (l *connListener) Serve(establish listeners.EstablishFn) {
 // serve runs one connection on the caller's goroutine until the broker is
 // done with it.
 func (l *connListener) serve(establish listeners.EstablishFn, conn *brokerConn) error {
+	conn.fake = l.fake // before add publishes conn to shutdown
 	if !l.add(conn) {
 		return net.ErrClosed
 	}
 	defer l.done(conn)
-	conn.fake = l.fake
 	return establish(l.id, conn)
 }
 

@@ -7,6 +7,10 @@ import (
 	"time"
 )
 
+// httpShutdownGrace bounds how long Close lets HTTP requests in flight
+// finish.
+const httpShutdownGrace = 500 * time.Millisecond
+
 // Close stops the listener, closes every connection with 1001 "Going away"
 // (running their $disconnect routes) and waits for every goroutine of the
 // Server. It is safe to call more than once and returns the first call's
@@ -29,12 +33,15 @@ func (s *Server) Close(ctx context.Context) error {
 
 	var errs []error
 	if srv != nil {
-		if err := srv.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("shut down http: %w", err))
-			// Shutdown leaves connections it does not see idle, such as a
-			// client that connected and sent nothing: end them now.
-			_ = srv.Close() // its error is Shutdown's, reported above
+		// Requests in flight get httpShutdownGrace; a body that stops
+		// half-way, or a client that connected and sent nothing, must not
+		// hold Close, so what is left is then closed.
+		grace, cancel := context.WithTimeout(ctx, httpShutdownGrace)
+		if err := srv.Shutdown(grace); err != nil {
+			s.log.Debug("http requests still in flight at close; closed", "error", err)
+			_ = srv.Close() // closes every connection; nothing left to report
 		}
+		cancel()
 	}
 	for _, c := range conns {
 		c.requestClose(closeGoingAway, reasonGoingAway, true)

@@ -341,11 +341,7 @@ func (s *Server) Close(ctx context.Context) error {
 
 	var errs []error
 	s.console.stop() // its live feeds end, so that Shutdown does not wait for them
-	for _, srv := range s.servers {
-		if err := srv.Shutdown(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("shut down http: %w", err))
-		}
-	}
+	s.shutdownHTTP(ctx)
 	if err := s.closeAPIGateway(ctx); err != nil {
 		errs = append(errs, err)
 	}
@@ -371,6 +367,29 @@ func (s *Server) Close(ctx context.Context) error {
 	s.err = errors.Join(errs...)
 	close(s.closed)
 	return s.err
+}
+
+// httpShutdownGrace is how long requests in flight may take to finish
+// at Close before their connections are closed: a request whose body
+// stops half-way must not hold shutdown (issue 13).
+const httpShutdownGrace = 500 * time.Millisecond
+
+// shutdownHTTP stops the HTTP servers together: each finishes the
+// requests in flight within httpShutdownGrace (or ctx), then closes what
+// is left.
+func (s *Server) shutdownHTTP(ctx context.Context) {
+	grace, cancel := context.WithTimeout(ctx, httpShutdownGrace)
+	defer cancel()
+	var wg sync.WaitGroup
+	for _, srv := range s.servers {
+		wg.Go(func() {
+			if err := srv.Shutdown(grace); err != nil {
+				s.log.Debug("http requests still in flight at shutdown; closed", "error", err)
+				_ = srv.Close() // closes the listener and every connection; nothing left to report
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // waitServing waits for the Server's goroutines, logging after a few

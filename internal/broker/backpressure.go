@@ -10,7 +10,8 @@ import (
 )
 
 // Backpressure. mochi queues each delivery on the subscriber's outbound
-// channel and drops it when the channel is full, so a burst of QoS 0
+// channel, then in its sendQueue (outbound.go), and either drops it when
+// full, so a burst of QoS 0
 // publishes loses messages even to a subscriber that reads as fast as its
 // socket allows (issue 12: 4 × 25,000 messages, 80% delivered). Instead,
 // a publisher delivering to a subscriber whose queue is three-quarters full
@@ -56,12 +57,25 @@ func outboundQueue(cl *mqtt.Client) (n, capacity int) {
 	return q.Len(), q.Cap()
 }
 
+// congestion reports whether a client's queues are three-quarters full
+// (mochi's packet channel or the bytes of its sendQueue) and its progress
+// so far: packets still in mochi's channel and bytes written.
+func congestion(c *conn) (congested bool, pending int, written int64) {
+	n, capacity := outboundQueue(c.cl)
+	congested = n >= capacity*3/4
+	if c.bc != nil {
+		queued, limit, w := c.bc.out.level()
+		congested = congested || queued >= limit*3/4
+		written = w
+	}
+	return congested, n, written
+}
+
 // backpressure runs on the publisher's goroutine before mochi queues a
 // delivery to c.
 func (s *Broker) backpressure(c *conn) {
-	n, capacity := outboundQueue(c.cl)
-	high := capacity * 3 / 4
-	if n < high {
+	congested, n, written := congestion(c)
+	if !congested {
 		if c.stalled.Load() || c.stuckSince.Load() != 0 {
 			c.stalled.Store(false)
 			c.stuckSince.Store(0)
@@ -69,14 +83,14 @@ func (s *Broker) backpressure(c *conn) {
 		return
 	}
 	if c.stalled.Load() {
-		return // stopped reading: mochi drops the message (hook.OnPublishDropped)
+		return // stopped reading: its queue drops the message (countDrop)
 	}
-	start, deadline := n, time.Now().Add(backpressureWait)
-	for n >= high && time.Now().Before(deadline) {
+	startN, startW, deadline := n, written, time.Now().Add(backpressureWait)
+	for congested && time.Now().Before(deadline) {
 		time.Sleep(backpressureStep)
-		n, _ = outboundQueue(c.cl)
+		congested, n, written = congestion(c)
 	}
-	if n < start {
+	if n < startN || written > startW {
 		c.stuckSince.Store(0) // draining: a reading subscriber
 		return
 	}
@@ -92,13 +106,42 @@ func (s *Broker) backpressure(c *conn) {
 	}
 }
 
+// watchQueue makes a connection's sendQueue end the connection when the
+// client cannot keep up: THROTTLED past the bound, CONNECTION_LOST when a
+// write times out.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/life-cycle-events.html#connect-disconnect
+// (THROTTLED: "The client is disconnected for exceeding a throttling
+// limit"); MQTT 5 DISCONNECT 0x97 Quota exceeded:
+// https://docs.aws.amazon.com/iot/latest/developerguide/mqtt.html#mqtt5-reason-codes
+func (s *Broker) watchQueue(cl *mqtt.Client, bc *brokerConn) {
+	id := cl.ID
+	bc.id.Store(&id)
+	bc.out.onEnd(func() {
+		s.log.Warn("client disconnected: its outbound queue is full (it stopped reading)", "client", id,
+			"reason", reasonThrottled)
+		s.endConnection(cl, reasonThrottled, packets.ErrQuotaExceeded)
+	}, func(err error) {
+		s.log.Warn("client disconnected: a write to it failed or timed out", "client", id, "error", err)
+		if c := s.conns.get(cl); c != nil {
+			c.setReason(reasonConnectionLost)
+		}
+		cl.Stop(err)
+	})
+}
+
 // dropCounter counts deliveries mochi dropped because a subscriber's queue
 // was full, logging the 1st, 2nd, 4th, 8th... drop.
 type dropCounter struct{ n atomic.Int64 }
 
 func (s *Broker) onPublishDropped(cl *mqtt.Client, pk packets.Packet) {
+	s.countDrop(cl.ID, pk.TopicName)
+}
+
+// countDrop counts a QoS 0 delivery dropped because the subscriber's queue
+// (mochi's channel or its sendQueue) was full.
+func (s *Broker) countDrop(client, topic string) {
 	if n := s.drops.n.Add(1); n&(n-1) == 0 {
-		s.log.Warn("delivery dropped: subscriber's queue full", "client", cl.ID, "topic", pk.TopicName, "dropped", n)
+		s.log.Warn("delivery dropped: subscriber's queue full", "client", client, "topic", truncate(topic), "dropped", n)
 	}
 }
 

@@ -38,10 +38,16 @@ func newBroker(s *Broker) (*mqtt.Server, error) {
 	// Packets far over the payload limit are refused while being read; those
 	// just over it reach the hook, which answers as AWS does.
 	caps.MaximumPacketSize = uint32(lim.PayloadBytes + lim.TopicBytes + 64*1024)
+	// mochi's per-client packet channel is drained at once into the
+	// client's sendQueue, which bounds the bytes (outbound.go); its capacity
+	// (8,192 by default, 64 KB of pointers per client, allocated before
+	// CONNECT is read) need only absorb a burst.
+	caps.MaximumClientWritesPending = 1024
 	broker := mqtt.New(&mqtt.Options{
 		Capabilities: caps,
 		InlineClient: true, // the HTTP data plane and the services publish through it
-		Logger:       slog.New(floorHandler{s.log.With("component", "mqtt").Handler(), slog.LevelWarn}),
+		// Floored at Warn and bounded (logtrim.go): mochi logs failing packets whole.
+		Logger: slog.New(trimHandler{floorHandler{s.log.With("component", "mqtt").Handler(), slog.LevelWarn}}),
 		// mochi publishes $SYS statistics on a ticker; AWS has no $SYS, so the
 		// interval is pushed past any test's lifetime.
 		SysTopicResendInterval: 1 << 30,

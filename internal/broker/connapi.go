@@ -19,19 +19,19 @@ import (
 // connection, else its last one if it ended within AWS's window.
 func (s *Broker) Connection(id string, now time.Time) (mqttapi.Connection, bool) {
 	info := mqttapi.Connection{ClientID: id}
-	var c *conn
+	var d connDetails
 	if live, ok := s.conns.connected(id); ok {
-		c, info.Connected = live, true
-	} else if d, ok := s.conns.lastDisconnect(id, now); ok {
-		c = d.session
-		info.DisconnectedAt, info.DisconnectReason = d.at, d.reason
+		d, info.Connected = live.details(), true
+	} else if rec, ok := s.conns.lastDisconnect(id, now); ok {
+		d = rec.details
+		info.DisconnectedAt, info.DisconnectReason = rec.at, rec.reason
 	} else {
 		return info, false
 	}
-	info.CleanSession, info.KeepAlive = c.clean, c.keepAlive
-	info.ConnectedAt, info.SessionExpiry = c.connectedAt, c.expiry
-	info.SourceIP, info.SourcePort = c.ip, c.port
-	info.TargetIP, info.TargetPort = splitHostPort(c.local)
+	info.CleanSession, info.KeepAlive = d.clean, d.keepAlive
+	info.ConnectedAt, info.SessionExpiry = d.connectedAt, d.expiry
+	info.SourceIP, info.SourcePort = d.sourceIP, d.sourcePort
+	info.TargetIP, info.TargetPort = d.targetIP, d.targetPort
 	return info, true
 }
 

@@ -25,6 +25,7 @@ const (
 	reasonKeepAlive       = "MQTT_KEEP_ALIVE_TIMEOUT"
 	reasonServerInitiated = "SERVER_INITIATED_DISCONNECT"
 	reasonAPI             = "API_INITIATED_DISCONNECT"
+	reasonThrottled       = "THROTTLED"
 )
 
 type connectedEvent struct {

@@ -37,6 +37,24 @@ type Limits struct {
 	// refreshAfterInSeconds and disconnectAfterInSeconds (300–86,400)
 	// lasts; default one second. Tests shorten it (1ms: 300 s → 300 ms).
 	CustomAuthSecond time.Duration
+
+	// Isolation of one client from the others (issue 13; none is an AWS
+	// figure, see docs/compatibility.md "Isolation").
+	//
+	// WriteTimeout bounds one socket write to a client (default 5 s): a
+	// client whose socket takes nothing for that long is disconnected
+	// (CONNECTION_LOST). Writes are queued and written by the connection's
+	// own goroutine, so no publisher, API call or shutdown waits on them.
+	WriteTimeout time.Duration
+	// OutboundBytes bounds the bytes queued for one client (default 1 MiB):
+	// past it QoS 0 messages are dropped and counted, QoS 1 messages stay
+	// in the session unsent, and a client with more than 100 of those, or
+	// twice the bound queued, is disconnected (THROTTLED, MQTT 5 DISCONNECT
+	// 0x97).
+	OutboundBytes int
+	// ConnectTimeout bounds the time from accepting a connection to its
+	// CONNECT being read (TLS handshake included), default 10 s.
+	ConnectTimeout time.Duration
 }
 
 // LimitsWithDefaults sets every zero limit of l to AWS's value.
@@ -70,6 +88,9 @@ func (l Limits) withDefaults() Limits {
 	setDur(&l.KeepAliveMin, 30*time.Second)
 	setDur(&l.KeepAliveMax, 1200*time.Second)
 	setDur(&l.SessionExpiry, time.Hour)
+	setDur(&l.WriteTimeout, 5*time.Second)
+	setDur(&l.ConnectTimeout, 10*time.Second)
+	setInt(&l.OutboundBytes, 1<<20)
 	if l.ReceiveMaximum == 0 {
 		l.ReceiveMaximum = 100
 	}
@@ -82,7 +103,7 @@ func (l Limits) withDefaults() Limits {
 func (l Limits) validate() []error {
 	var errs []error
 	if l.PayloadBytes < 0 || l.TopicBytes < 0 || l.TopicLevels < 0 || l.ClientIDBytes < 0 ||
-		l.FiltersPerSubscribe < 0 || l.SubscriptionsPerConnection < 0 {
+		l.FiltersPerSubscribe < 0 || l.SubscriptionsPerConnection < 0 || l.OutboundBytes < 0 {
 		errs = append(errs, errors.New("limits must not be negative"))
 	}
 	if l.KeepAliveMin < time.Second || l.KeepAliveMax > 65535*time.Second || l.KeepAliveMin > l.KeepAliveMax {
@@ -90,6 +111,9 @@ func (l Limits) validate() []error {
 	}
 	if l.SessionExpiry < time.Second || l.SessionExpiry > 7*24*time.Hour {
 		errs = append(errs, fmt.Errorf("session expiry %v must lie within [1s, 7 days]", l.SessionExpiry))
+	}
+	if l.WriteTimeout < 0 || l.ConnectTimeout < 0 {
+		errs = append(errs, errors.New("write and connect timeouts must not be negative"))
 	}
 	return errs
 }

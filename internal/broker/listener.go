@@ -6,8 +6,6 @@ import (
 	"sync"
 
 	"github.com/mochi-mqtt/server/v2/listeners"
-
-	"github.com/iotemu/iotemu/clock"
 )
 
 // connListener is a mochi listener that tracks every connection it hands to
@@ -17,22 +15,20 @@ import (
 // With a nil net.Listener it accepts nothing by itself: the HTTP server
 // upgrades WebSocket connections and hands them over with serve.
 type connListener struct {
-	id string
-	ln net.Listener // nil for WebSocket
-	// fake is the broker's clock when it is not the wall clock (keep-alive
-	// deadlines then follow it, brokerconn.go); nil otherwise.
-	fake clock.Clock
+	id   string
+	ln   net.Listener // nil for WebSocket
+	wrap func(net.Conn) *brokerConn
 
 	mu      sync.Mutex
 	closed  bool
-	conns   map[net.Conn]struct{}
+	conns   map[*brokerConn]struct{}
 	serving sync.WaitGroup // one per connection, until the broker returns it
 }
 
 var _ listeners.Listener = (*connListener)(nil)
 
-func newConnListener(id string, ln net.Listener, fake clock.Clock) *connListener {
-	return &connListener{id: id, ln: ln, fake: fake, conns: map[net.Conn]struct{}{}}
+func newConnListener(id string, ln net.Listener, wrap func(net.Conn) *brokerConn) *connListener {
+	return &connListener{id: id, ln: ln, wrap: wrap, conns: map[*brokerConn]struct{}{}}
 }
 
 func (l *connListener) Init(*slog.Logger) error { return nil }
@@ -53,16 +49,17 @@ func (l *connListener) Serve(establish listeners.EstablishFn) {
 		return
 	}
 	for {
-		conn, err := l.ln.Accept()
+		raw, err := l.ln.Accept()
 		if err != nil {
 			return
 		}
+		conn := l.wrap(raw)
 		if !l.add(conn) {
 			return
 		}
 		go func() {
 			defer l.done(conn)
-			_ = establish(l.id, &brokerConn{Conn: conn, fake: l.fake}) // the broker logs why a client ended
+			_ = establish(l.id, conn) // the broker logs why a client ended
 		}()
 	}
 }
@@ -70,7 +67,6 @@ func (l *connListener) Serve(establish listeners.EstablishFn) {
 // serve runs one connection on the caller's goroutine until the broker is
 // done with it.
 func (l *connListener) serve(establish listeners.EstablishFn, conn *brokerConn) error {
-	conn.fake = l.fake // before add publishes conn to shutdown
 	if !l.add(conn) {
 		return net.ErrClosed
 	}
@@ -78,11 +74,11 @@ func (l *connListener) serve(establish listeners.EstablishFn, conn *brokerConn) 
 	return establish(l.id, conn)
 }
 
-func (l *connListener) add(conn net.Conn) bool {
+func (l *connListener) add(conn *brokerConn) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.closed {
-		_ = conn.Close() // refused during shutdown
+		conn.wait() // refused during shutdown
 		return false
 	}
 	l.conns[conn] = struct{}{}
@@ -90,7 +86,10 @@ func (l *connListener) add(conn net.Conn) bool {
 	return true
 }
 
-func (l *connListener) done(conn net.Conn) {
+// done waits until the connection's socket is closed and its writing
+// goroutine gone (the broker may return before its last bytes are out).
+func (l *connListener) done(conn *brokerConn) {
+	conn.wait()
 	l.mu.Lock()
 	delete(l.conns, conn)
 	l.mu.Unlock()

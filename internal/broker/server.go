@@ -136,11 +136,11 @@ func New(cfg Config) (*Broker, error) {
 // ws and wss.
 func (s *Broker) Serve(lns map[string]net.Listener) error {
 	s.mqttLns = map[string]*connListener{
-		listenerWS:  newConnListener(listenerWS, nil, s.fakeClock()),
-		listenerWSS: newConnListener(listenerWSS, nil, s.fakeClock()),
+		listenerWS:  newConnListener(listenerWS, nil, s.newConn),
+		listenerWSS: newConnListener(listenerWSS, nil, s.newConn),
 	}
 	for id, ln := range lns {
-		s.mqttLns[id] = newConnListener(id, ln, s.fakeClock())
+		s.mqttLns[id] = newConnListener(id, ln, s.newConn)
 	}
 	for _, l := range s.mqttLns {
 		if err := s.broker.AddListener(l); err != nil {
@@ -203,5 +203,5 @@ func (s *Broker) ServeConn(listenerID string, c net.Conn) error {
 		_ = c.Close() // nobody will serve it
 		return fmt.Errorf("serve connection: no listener %s", listenerID)
 	}
-	return l.serve(s.broker.EstablishConnection, &brokerConn{Conn: c})
+	return l.serve(s.broker.EstablishConnection, s.newConn(c))
 }

@@ -95,10 +95,8 @@ func (s *Broker) onConnect(cl *mqtt.Client, pk packets.Packet) error {
 		cl.State.ServerKeepalive = v5
 	}
 	if bc, ok := cl.Net.Conn.(*brokerConn); ok {
-		bc.onTimeout = func() {
-			_ = bc.Conn.SetWriteDeadline(time.Now().Add(time.Second)) // room for the DISCONNECT
-			s.endConnection(cl, reasonKeepAlive, packets.ErrKeepAliveTimeout)
-		}
+		bc.onTimeout = func() { s.endConnection(cl, reasonKeepAlive, packets.ErrKeepAliveTimeout) }
+		s.watchQueue(cl, bc)
 		if ws, ok := bc.Conn.(*mqttws.Conn); ok {
 			// AWS: life-cycle-events.html, a WebSocket Close frame is
 			// CLIENT_INITIATED_DISCONNECT and sends no Last Will.
@@ -181,8 +179,9 @@ func (s *Broker) onSessionEstablish(cl *mqtt.Client, pk packets.Packet) {
 	if !identified {
 		principal = s.cfg.Compat.AnonymousPrincipal
 	}
+	bc, _ := cl.Net.Conn.(*brokerConn)
 	c := &conn{
-		cl: cl, id: cl.ID, principal: principal, identified: identified, ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
+		cl: cl, bc: bc, id: cl.ID, principal: principal, identified: identified, ip: ip, port: port, local: cl.Net.Conn.LocalAddr(),
 		connectedAt: s.clock.Now(), keepAlive: cl.State.Keepalive, clean: expiry == 0, expiry: expiry,
 		events: wantsEvents(cl.ID), ended: make(chan struct{}),
 	}
@@ -202,6 +201,7 @@ func (s *Broker) onSessionEstablished(cl *mqtt.Client, pk packets.Packet) {
 			s.log.Warn("taken-over connection did not end", "client", c.id)
 		}
 		wait.Stop()
+		c.predecessor = nil // not kept: a chain of takeovers would keep every client before it
 	}
 	c.refreshFilters()
 	s.logConnect(cl, pk, "accepted")

@@ -49,7 +49,8 @@ func (s *Broker) HandleWebSocket(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // Upgrade has already answered the client with the reason
 	}
-	conn := &brokerConn{Conn: mqttws.New(ws), upgrade: r, upgraded: signed}
+	conn := s.newConn(mqttws.New(ws))
+	conn.upgrade, conn.upgraded = r, signed
 	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
 		conn.peer = r.TLS.PeerCertificates[0]
 	}

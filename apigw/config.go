@@ -48,6 +48,13 @@ type Config struct {
 	// should offer only http/1.1 (WebSocket upgrades are HTTP/1.1).
 	TLS *tls.Config
 
+	// HTTPReadTimeout and HTTPIdleTimeout bound the reading of one request
+	// (body included) and a kept-alive connection between requests on this
+	// port, so that a client sending slowly holds only its own connection
+	// for a while; zero means 30 s and 60 s (not AWS figures: AWS documents
+	// none). WebSocket connections are not bound by them once upgraded.
+	HTTPReadTimeout, HTTPIdleTimeout time.Duration
+
 	// Logger receives the server's logs; nil discards them.
 	Logger *slog.Logger
 	// ControlPlane, when set, serves the non-WebSocket requests under /v2/

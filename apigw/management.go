@@ -112,6 +112,10 @@ type getConnectionResponse struct {
 	LastActiveAt string `json:"lastActiveAt"`
 }
 
+// maxDrainBytes bounds the rest of a refused body that is read and
+// discarded (at the pace HTTPReadTimeout allows).
+const maxDrainBytes = 32 << 20
+
 // serveManagement serves POST, GET and DELETE /{stage}/@connections/{id}:
 // 200, 200 with JSON, 204. AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-how-to-call-websocket-api-connections.html#apigateway-how-to-call-websocket-api-connections.
 func (s *Server) serveManagement(w http.ResponseWriter, r *http.Request, stage, id string) {
@@ -124,6 +128,10 @@ func (s *Server) serveManagement(w http.ResponseWriter, r *http.Request, stage, 
 		if err == nil {
 			err = s.post(stage, id, data)
 		}
+		// A body over the limit is read to its end (up to maxDrainBytes)
+		// before the 413 goes out: a client still sending it would
+		// otherwise see its connection reset instead of the answer.
+		_, _ = io.CopyN(io.Discard, r.Body, maxDrainBytes) // what is left is the client's problem
 		if err == nil {
 			w.WriteHeader(http.StatusOK)
 		}

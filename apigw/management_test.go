@@ -209,3 +209,21 @@ func TestManagementCLI(t *testing.T) {
 		t.Errorf("post after delete: got %v\n%s", err, out)
 	}
 }
+
+// TestPostToConnectionHugeBody: a 10 MB PostToConnection gets AWS's 413
+// PayloadTooLargeException through the Go SDK, not a reset connection
+// (the body is read to its end before the answer).
+func TestPostToConnectionHugeBody(t *testing.T) {
+	s, rec := managedServer(t, apigw.Limits{})
+	dial(t, s, "/dev", nil)
+	id := connectionID(t, rec)
+	client := sdkClient(s.ManagementURL("dev"))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := client.PostToConnection(ctx, &apigatewaymanagementapi.PostToConnectionInput{ConnectionId: &id,
+		Data: bytes.Repeat([]byte{'x'}, 10<<20)})
+	var tooLarge *types.PayloadTooLargeException
+	if !errors.As(err, &tooLarge) {
+		t.Fatalf("PostToConnection of 10 MB: %v, want PayloadTooLargeException", err)
+	}
+}

@@ -155,9 +155,18 @@ func (s *Server) StartOn(ln net.Listener) error {
 	if s.cfg.TLS != nil {
 		h = withTLSState(h)
 	}
+	read, idle := s.cfg.HTTPReadTimeout, s.cfg.HTTPIdleTimeout
+	if read == 0 {
+		read = 30 * time.Second
+	}
+	if idle == 0 {
+		idle = 60 * time.Second
+	}
 	s.http = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       read,
+		IdleTimeout:       idle,
 		ConnContext:       withFrameConn,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -63,13 +62,9 @@ func (s *Server) alpnTLSConfig() *tls.Config {
 // the other HTTP servers, which closes ln and ends the accept loop).
 func (s *Server) serveALPN(ln net.Listener) {
 	httpConns := newConnQueue(ln)
-	srv := &http.Server{
-		Handler:           s.http,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		// Non-nil and empty: no HTTP/2, whatever the client negotiated.
-		TLSNextProto: map[string]func(*http.Server, *tls.Conn, http.Handler){},
-	}
+	srv := s.newHTTPServer(s.http)
+	// Non-nil and empty: no HTTP/2, whatever the client negotiated.
+	srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
 	s.servers = append(s.servers, srv)
 	s.serving.Go(func() {
 		if err := srv.Serve(httpConns); err != nil && !errors.Is(err, http.ErrServerClosed) {

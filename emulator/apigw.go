@@ -40,6 +40,8 @@ func (s *Server) newAPIGateway() error {
 		TLS:       s.apigwTLSConfig(),
 		Clock:     s.cfg.Clock,
 		Logger:    s.log.With("component", "apigw"),
+		// The emulator's HTTP timeouts apply to the API port too.
+		HTTPReadTimeout: s.cfg.HTTPTimeouts.Read, HTTPIdleTimeout: s.cfg.HTTPTimeouts.Idle,
 		// The apigatewayv2 control plane, built next on this server.
 		ControlPlane: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) }),
 	})

@@ -60,6 +60,9 @@ type Config struct {
 	Limits Limits
 	Compat Compat
 
+	// HTTPTimeouts bound the HTTP listeners' connections (httpserver.go).
+	HTTPTimeouts HTTPTimeouts
+
 	// Fixtures are applied by New: shadows seeded, rules created. With a
 	// DataDir, only to a new one (a restart finds them in it).
 	Fixtures *fixtures.Set
@@ -208,6 +211,7 @@ func (c Config) withDefaults() Config {
 	if c.Region == "" {
 		c.Region = defaultRegion
 	}
+	c.HTTPTimeouts = c.HTTPTimeouts.withDefaults()
 	if c.AccountID == "" {
 		c.AccountID = defaultAccountID
 	}

@@ -298,11 +298,7 @@ func (s *Server) serveHTTP() {
 		if !ok {
 			continue
 		}
-		srv := &http.Server{
-			Handler:           s.http,
-			ReadHeaderTimeout: 10 * time.Second,
-			ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		}
+		srv := s.newHTTPServer(s.http)
 		if name == listenerHTTPS {
 			srv.TLSConfig = s.httpsTLSConfig()
 			ln = tls.NewListener(ln, srv.TLSConfig)

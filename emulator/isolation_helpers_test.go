@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -153,3 +154,6 @@ func stuckClient(t *testing.T, addr, id, filter string, qos byte) net.Conn {
 	}
 	return c
 }
+
+// asNetError reports whether err is a net.Error, setting *ne.
+func asNetError(err error, ne *net.Error) bool { return errors.As(err, ne) }

@@ -267,3 +267,4 @@ func TestConnectTimeout(t *testing.T) {
 		_ = c.Close()
 	}
 }
+

@@ -45,10 +45,25 @@ type Error struct {
 
 func (e *Error) Error() string { return fmt.Sprintf("%s (%d): %s", e.Type, e.Status, e.Message) }
 
-// Errorf builds an Error with a formatted message.
+// Errorf builds an Error with a formatted message. A string argument over
+// maxEchoBytes (a client's name or value echoed back) is truncated, so that
+// a 100,000-character name does not come back whole (issue 13).
 func Errorf(status int, typ, format string, args ...any) *Error {
+	for i, a := range args {
+		if s, ok := a.(string); ok && len(s) > maxEchoBytes {
+			args[i] = s[:maxEchoBytes] + "..."
+		}
+	}
 	return &Error{Status: status, Type: typ, Message: fmt.Sprintf(format, args...)}
 }
+
+// maxEchoBytes bounds a value echoed in an error message; maxMessageBytes
+// bounds a whole message, however it was built. AWS's own bound is
+// undocumented (docs/compatibility.md "Isolation").
+const (
+	maxEchoBytes    = 256
+	maxMessageBytes = 2048
+)
 
 // NewRequestID returns a random UUID (version 4), the form of AWS's
 // x-amzn-RequestId and traceId values.
@@ -69,6 +84,11 @@ func WriteError(w http.ResponseWriter, requestID string, err *Error) {
 	h.Set("Content-Type", "application/json")
 	h.Set("x-amzn-RequestId", requestID)
 	h.Set("x-amzn-ErrorType", err.Type+":")
+	if len(err.Message) > maxMessageBytes {
+		e := *err
+		e.Message = e.Message[:maxMessageBytes] + "..."
+		err = &e
+	}
 	body := errorBody(err, requestID)
 	w.WriteHeader(err.Status)
 	_, _ = w.Write(body) // the client went away; nothing to report it to

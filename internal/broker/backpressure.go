@@ -24,8 +24,14 @@ import (
 // times"); docs/compatibility.md "Backpressure".
 
 const (
-	// backpressureWait bounds one wait for a subscriber's queue.
+	// backpressureWait bounds one wait for a subscriber's socket to take
+	// its queued bytes.
 	backpressureWait = 5 * time.Millisecond
+	// channelWait bounds one wait for mochi's writer to drain a
+	// subscriber's packet channel into its byte queue: CPU work of this
+	// process, which a loaded machine may delay for tens of milliseconds,
+	// never a client's doing.
+	channelWait = 100 * time.Millisecond
 	// backpressureStep is how often a waiting publisher looks again.
 	backpressureStep = 50 * time.Microsecond
 	// stallAfter is how long a full queue must go without shrinking before
@@ -57,25 +63,28 @@ func outboundQueue(cl *mqtt.Client) (n, capacity int) {
 	return q.Len(), q.Cap()
 }
 
-// congestion reports whether a client's queues are three-quarters full
-// (mochi's packet channel or the bytes of its sendQueue) and its progress
-// so far: packets still in mochi's channel and bytes written.
-func congestion(c *conn) (congested bool, pending int, written int64) {
+// congestion reports whether a client's queues are three-quarters full:
+// mochi's packet channel (its writer, on this process's CPU, is behind) or
+// the bytes of its sendQueue (the client's socket takes less than it is
+// sent); and the progress so far: packets still in the channel and bytes
+// written.
+func congestion(c *conn) (channel, bytes bool, pending int, written int64) {
 	n, capacity := outboundQueue(c.cl)
-	congested = n >= capacity*3/4
+	channel = n >= capacity*3/4
 	if c.bc != nil {
 		queued, limit, w := c.bc.out.level()
-		congested = congested || queued >= limit*3/4
-		written = w
+		bytes, written = queued >= limit*3/4, w
 	}
-	return congested, n, written
+	return channel, bytes, n, written
 }
 
 // backpressure runs on the publisher's goroutine before mochi queues a
-// delivery to c.
+// delivery to c. Only a client whose socket stops taking bytes can be
+// marked stalled: a congested channel means mochi's writer is behind on a
+// loaded machine, and publishers wait for it (up to channelWait).
 func (s *Broker) backpressure(c *conn) {
-	congested, n, written := congestion(c)
-	if !congested {
+	channel, bytes, n, written := congestion(c)
+	if !channel && !bytes {
 		if c.stalled.Load() || c.stuckSince.Load() != 0 {
 			c.stalled.Store(false)
 			c.stuckSince.Store(0)
@@ -85,13 +94,17 @@ func (s *Broker) backpressure(c *conn) {
 	if c.stalled.Load() {
 		return // stopped reading: its queue drops the message (countDrop)
 	}
-	startN, startW, deadline := n, written, time.Now().Add(backpressureWait)
-	for congested && time.Now().Before(deadline) {
-		time.Sleep(backpressureStep)
-		congested, n, written = congestion(c)
+	wait := backpressureWait
+	if !bytes {
+		wait = channelWait
 	}
-	if n < startN || written > startW {
-		c.stuckSince.Store(0) // draining: a reading subscriber
+	startN, startW, deadline := n, written, time.Now().Add(wait)
+	for (channel || bytes) && time.Now().Before(deadline) {
+		time.Sleep(backpressureStep)
+		channel, bytes, n, written = congestion(c)
+	}
+	if n < startN || written > startW || !bytes {
+		c.stuckSince.Store(0) // draining, or only mochi's writer behind: a reading subscriber
 		return
 	}
 	now := time.Now().UnixNano()

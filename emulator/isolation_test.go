@@ -267,4 +267,3 @@ func TestConnectTimeout(t *testing.T) {
 		_ = c.Close()
 	}
 }
-

@@ -25,7 +25,6 @@ const (
 	reasonKeepAlive       = "MQTT_KEEP_ALIVE_TIMEOUT"
 	reasonServerInitiated = "SERVER_INITIATED_DISCONNECT"
 	reasonAPI             = "API_INITIATED_DISCONNECT"
-	reasonThrottled       = "THROTTLED"
 )
 
 type connectedEvent struct {

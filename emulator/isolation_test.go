@@ -284,3 +284,22 @@ func scaled(t *testing.T, env string, def int) int {
 	}
 	return n
 }
+
+// TestIdleConnectionMemory: an idle MQTT connection (CONNECTed, nothing
+// more) costs a bounded amount of live heap, client side of this test's
+// raw sockets included (docs/benchmarks.md records the figure).
+func TestIdleConnectionMemory(t *testing.T) {
+	emu := testkit.Start(t)
+	n := scaled(t, "IOTEMU_IDLE_CONNECTIONS", 500) // docs/benchmarks.md's figure: 2000
+	base := heapInUse()
+	for i := range n {
+		if _, ack, err := dialRaw(t, emu.Server().MQTTAddr(), 4, fmt.Sprintf("idle-%d", i), nil); err != nil || ack.ReasonCode != 0 {
+			t.Fatalf("connect idle-%d: %v", i, err)
+		}
+	}
+	perConn := (int64(heapInUse()) - int64(base)) / int64(n)
+	t.Logf("%d bytes of live heap per idle connection", perConn)
+	if perConn > 128<<10 {
+		t.Errorf("%d bytes of live heap per idle connection, want under 128 KB", perConn)
+	}
+}

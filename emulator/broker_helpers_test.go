@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net"
@@ -29,7 +30,14 @@ type raw struct {
 // client and the CONNACK (or the read error if none came).
 func dialRaw(tb testing.TB, addr string, v byte, id string, edit func(*packets.Packet)) (*raw, packets.Packet, error) {
 	tb.Helper()
-	c, err := net.Dial("tcp", addr)
+	return dialRawVia(tb, &net.Dialer{}, addr, v, id, edit)
+}
+
+// dialRawVia is dialRaw through a dialer of the caller's (a source
+// address of its own, say).
+func dialRawVia(tb testing.TB, d *net.Dialer, addr string, v byte, id string, edit func(*packets.Packet)) (*raw, packets.Packet, error) {
+	tb.Helper()
+	c, err := d.DialContext(context.Background(), "tcp", addr)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -169,10 +170,19 @@ func signedRequest(t *testing.T, emu *testkit.Emulator, method, path, body strin
 // (https://docs.aws.amazon.com/iot/latest/developerguide/protocols.html#mqtt-ws): sorted query, host signed, SHA-256("") payload, the
 // session token appended after the signature.
 func presignWS(hostPort string, cred emulator.Credential, at time.Time) string {
+	return presignWSExpires(hostPort, cred, at, 0)
+}
+
+// presignWSExpires is presignWS with X-Amz-Expires (seconds) when not 0.
+func presignWSExpires(hostPort string, cred emulator.Credential, at time.Time, expires int) string {
 	amzDate := at.UTC().Format("20060102T150405Z")
 	scope := amzDate[:8] + "/us-east-1/iotdevicegateway/aws4_request"
 	query := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + url.QueryEscape(cred.AccessKeyID+"/"+scope) +
-		"&X-Amz-Date=" + amzDate + "&X-Amz-SignedHeaders=host"
+		"&X-Amz-Date=" + amzDate
+	if expires != 0 {
+		query += "&X-Amz-Expires=" + strconv.Itoa(expires)
+	}
+	query += "&X-Amz-SignedHeaders=host"
 	empty := sha256.Sum256(nil)
 	canonical := "GET\n/mqtt\n" + query + "\nhost:" + hostPort + "\n\nhost\n" + hex.EncodeToString(empty[:])
 	sum := sha256.Sum256([]byte(canonical))

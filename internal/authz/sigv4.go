@@ -87,7 +87,8 @@ func (src *sigv4Source) Resolve(_ context.Context, p *Presented) (*Identity, boo
 }
 
 // websocketTTL is how long a SigV4 WebSocket connection may last: "Up to
-// 24 hours"; not enforced yet.
+// 24 hours", counted from the signature's date; enforced by the broker's
+// deadline timers (WEBSOCKET_TTL_EXPIRATION) on its clock.
 // AWS: https://docs.aws.amazon.com/general/latest/gr/iot-core.html#message-broker-limits
 const websocketTTL = 24 * time.Hour
 

@@ -3,6 +3,7 @@ package emulator_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -277,4 +278,51 @@ func TestClockJobTimeout(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestClockJobRollout: a job with maximumPerMinute 2 over five things
+// queues two executions in its first minute of the fake clock, two more
+// in the next, the last in the third.
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jobs-configurations-details.html#job-rollout-using
+func TestClockJobRollout(t *testing.T) {
+	t.Parallel()
+	fake := testkit.NewFakeClock()
+	opts := []testkit.Option{testkit.WithClock(fake)}
+	for i := range 5 {
+		opts = append(opts, testkit.WithThing(fmt.Sprintf("rollout-%d", i), nil))
+	}
+	emu := testkit.Start(t, opts...)
+	c, ctx := iotClient(emu), context.Background()
+	var targets []string
+	for i := range 5 {
+		thing, err := c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String(fmt.Sprintf("rollout-%d", i))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, aws.ToString(thing.ThingArn))
+	}
+	if _, err := c.CreateJob(ctx, &iot.CreateJobInput{JobId: aws.String("clock-rollout"), Targets: targets, Document: aws.String(`{"op":"x"}`),
+		JobExecutionsRolloutConfig: &iottypes.JobExecutionsRolloutConfig{MaximumPerMinute: aws.Int32(2)}}); err != nil {
+		t.Fatal(err)
+	}
+	executions := func() int {
+		out, err := c.ListJobExecutionsForJob(ctx, &iot.ListJobExecutionsForJobInput{JobId: aws.String("clock-rollout")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(out.ExecutionSummaries)
+	}
+	// Tick after each Advance, as the jobs goroutine would on the clock's
+	// tick, so that each count is deterministic.
+	for minute, want := range []int{2, 4, 5} {
+		if minute > 0 {
+			fake.Advance(time.Minute)
+		}
+		if err := emu.Server().Jobs().Tick(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := executions(); n != want {
+			t.Fatalf("minute %d: %d executions, want %d", minute, n, want)
+		}
+	}
 }

@@ -3,12 +3,17 @@ package emulator_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
+
+	"github.com/iotemu/iotemu/apigw"
 	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/testkit"
 )
@@ -109,5 +114,53 @@ func TestConsolePostBox(t *testing.T) {
 		if resp.StatusCode != tt.status {
 			t.Errorf("%s: %d, want %d", name, resp.StatusCode, tt.status)
 		}
+	}
+}
+
+// TestConsolePostBoxDelivers: the post box's message reaches a live API
+// Gateway WebSocket client, found through the state API as the page finds
+// it.
+func TestConsolePostBoxDelivers(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t, testkit.WithWebSocketAPI(apigw.API{Stage: "prod",
+		Routes: []apigw.Route{{Key: "$default", Integration: apigw.Mock{}}}}))
+	ws, _, err := websocket.DefaultDialer.Dial(emu.WebSocketAPIURL("prod"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ws.Close() })
+	var id string
+	testkit.Eventually(t, wait, func() error {
+		resp, err := http.Get(emu.Endpoint() + "/iotemu/state/apigw")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var state struct {
+			APIGW []struct {
+				ConnectionID string `json:"connectionId"`
+			} `json:"apigw"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&state); err != nil {
+			return err
+		}
+		conns := state.APIGW
+		if len(conns) != 1 {
+			return fmt.Errorf("%d connections in the state, want 1", len(conns))
+		}
+		id = conns[0].ConnectionID
+		return nil
+	})
+	resp, err := http.Post(emu.Endpoint()+"/iotemu/console/apigw/"+id, "text/plain", strings.NewReader("from the console"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("post box: %d", resp.StatusCode)
+	}
+	_ = ws.SetReadDeadline(time.Now().Add(wait))
+	if _, msg, err := ws.ReadMessage(); err != nil || string(msg) != "from the console" {
+		t.Fatalf("client read %q, %v", msg, err)
 	}
 }

@@ -235,6 +235,43 @@ func TestClockAPIGatewayIdle(t *testing.T) {
 	}
 }
 
+// TestClockAPIGatewayMaxDuration: an API Gateway WebSocket connection that
+// stays active (a message every 9 minutes of the fake clock) is closed at
+// API Gateway's 2-hour connection limit, with 1001 Going away.
+// AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#apigateway-execution-service-websocket-limits-table
+func TestClockAPIGatewayMaxDuration(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "apis.yaml")
+	fixture := "apis:\n  - name: long\n    stage: prod\n    routes:\n      - key: hello\n        routeResponseSelectionExpression: $default\n        integration: {mock: {body: hi}}\n"
+	if err := os.WriteFile(path, []byte(fixture), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fake := testkit.NewFakeClock()
+	emu := testkit.Start(t, testkit.WithClock(fake), testkit.WithFixtures(path))
+	ws, _, err := websocket.DefaultDialer.Dial(emu.WebSocketAPIURL("prod"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	waitArmed(t, fake, 9*time.Minute, 10*time.Minute)
+	for elapsed := 9 * time.Minute; elapsed < 2*time.Hour; elapsed += 9 * time.Minute {
+		fake.Advance(9 * time.Minute)
+		_ = ws.SetReadDeadline(time.Now().Add(wait))
+		_ = ws.WriteMessage(websocket.TextMessage, []byte(`{"action":"hello"}`))
+		if _, got, err := ws.ReadMessage(); err != nil || string(got) != "hi" {
+			t.Fatalf("after %v: %q %v", elapsed, got, err)
+		}
+	}
+	// 117 minutes in: the 2-hour limit falls before the idle one.
+	fake.Advance(3 * time.Minute)
+	_ = ws.SetReadDeadline(time.Now().Add(wait))
+	_, _, err = ws.ReadMessage()
+	var ce *websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
+		t.Fatalf("at 2 hours: %v, want close 1001", err)
+	}
+}
+
 // TestClockJobTimeout: an execution IN_PROGRESS longer than the job's
 // inProgressTimeoutInMinutes (5) becomes TIMED_OUT once the fake clock has
 // moved 5 minutes, not at 4.

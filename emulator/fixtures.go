@@ -12,7 +12,7 @@ import (
 // Apply loads seed data into the running or not yet started server:
 // shadows are stored (without notifications, as if they had always been
 // there), rules are created, and the registry's things, policies and
-// certificates are created and attached. It reports every invalid entry.
+// certificates are created and attached, then job templates and jobs. It reports every invalid entry.
 func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 	if set == nil {
 		return nil
@@ -26,6 +26,7 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 	errs = append(errs, s.applyAPIs(ctx, set.APIs)...)
 	errs = append(errs, s.control.ApplyRegistryFixtures(set)...)
 	errs = append(errs, s.applyAuthorizerFixtures(set.Authorizers)...)
+	errs = append(errs, s.applyJobFixtures(ctx, set)...)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apply fixtures: %w", err)
 	}

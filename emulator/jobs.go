@@ -1,13 +1,16 @@
 package emulator
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/iotemu/iotemu/fixtures"
 	"github.com/iotemu/iotemu/internal/controlplane"
 	"github.com/iotemu/iotemu/internal/mqttapi"
 	"github.com/iotemu/iotemu/jobs"
@@ -175,3 +178,47 @@ func (s *Server) withJobsData(next http.Handler) http.Handler {
 // jobsDataPrefix is the path under which the iot-jobs-data API is also
 // served, for clients that do not sign their requests.
 const jobsDataPrefix = "/jobs-data"
+
+// applyJobFixtures creates the fixtures' job templates, then their jobs,
+// through the jobs service's CreateJobTemplate and CreateJob (AWS's
+// validation), reporting every invalid entry.
+func (s *Server) applyJobFixtures(ctx context.Context, set *fixtures.Set) []error {
+	var errs []error
+	for i, entry := range set.JobTemplates {
+		id, body, err := fixtures.RequestID(entry, "jobTemplateId")
+		if err == nil {
+			in := jobs.CreateJobTemplateInput{}
+			if err = decodeStrict(body, &in); err == nil {
+				in.JobTemplateID = id
+				_, err = s.jobs.CreateJobTemplate(ctx, in)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("jobTemplates[%d] (%s): %w", i, id, err))
+		}
+	}
+	for i, entry := range set.Jobs {
+		id, body, err := fixtures.RequestID(entry, "jobId")
+		if err == nil {
+			in := jobs.CreateJobInput{}
+			if err = decodeStrict(body, &in); err == nil {
+				in.JobID = id
+				_, err = s.jobs.CreateJob(ctx, in)
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("jobs[%d] (%s): %w", i, id, err))
+		}
+	}
+	return errs
+}
+
+// decodeStrict decodes a request body, refusing unknown members.
+func decodeStrict(body []byte, into any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return fmt.Errorf("decode the request: %w", err)
+	}
+	return nil
+}

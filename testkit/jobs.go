@@ -22,6 +22,19 @@ func (e *Emulator) CreateJob(tb testing.TB, jobID, document string, things ...st
 	}
 }
 
+// CreateJobTemplate creates a job template with the given document, as
+// CreateJobTemplate would, fails tb on an error, and returns its ARN (the
+// jobTemplateArn of a CreateJob from it).
+func (e *Emulator) CreateJobTemplate(tb testing.TB, templateID, description, document string) string {
+	tb.Helper()
+	out, err := e.srv.Jobs().CreateJobTemplate(context.Background(), jobs.CreateJobTemplateInput{
+		JobTemplateID: templateID, Description: description, Document: document})
+	if err != nil {
+		tb.Fatalf("testkit: create job template %s: %v", templateID, err)
+	}
+	return out.JobTemplateArn
+}
+
 // WaitJobExecution waits until the execution of jobID on thing has status
 // (QUEUED, IN_PROGRESS, SUCCEEDED, FAILED...), the check a device test
 // makes after the device code ran, and returns it.

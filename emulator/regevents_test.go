@@ -150,3 +150,75 @@ func TestRegistryEvents(t *testing.T) {
 		t.Fatalf("after disabling THING: %s %s", m.Topic, m.Payload)
 	}
 }
+
+// TestRegistryTypeAssociationAndDeleteEvents: a thing's type association
+// is reported when CreateThing gives a type and UpdateThing changes or
+// removes it (THING_TYPE_ASSOCIATION, AWS's JSON); deleting a thing that
+// is in a group reports its membership removed before the thing deleted.
+func TestRegistryTypeAssociationAndDeleteEvents(t *testing.T) {
+	t.Parallel()
+	emu := testkit.Start(t)
+	c, ctx := iotClient(emu), context.Background()
+	in := emu.Connect(t, "assoc-sub").Subscribe(t, "$aws/events/#", 1)
+	for _, name := range []string{"lamp", "fan"} {
+		if _, err := c.CreateThingType(ctx, &iot.CreateThingTypeInput{ThingTypeName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.CreateThingGroup(ctx, &iot.CreateThingGroupInput{ThingGroupName: aws.String("room")}); err != nil {
+		t.Fatal(err)
+	}
+	on := types.Configuration{Enabled: true}
+	if _, err := c.UpdateEventConfigurations(ctx, &iot.UpdateEventConfigurationsInput{EventConfigurations: map[string]types.Configuration{
+		"THING_TYPE_ASSOCIATION": on, "THING_GROUP_MEMBERSHIP": on, "THING": on}}); err != nil {
+		t.Fatal(err)
+	}
+	th, err := c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("a1"), ThingTypeName: aws.String("lamp")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tid := aws.ToString(th.ThingId)
+	assoc := func(op, typ string) string {
+		return `{"eventId":"*","eventType":"THING_TYPE_ASSOCIATION_EVENT","operation":"` + op + `","thingId":"` + tid + `","thingName":"a1","thingTypeName":"` + typ + `","timestamp":T}`
+	}
+	if m := nextRegistryEvent(t, in); m.Topic != "$aws/events/thing/a1/created" {
+		t.Fatalf("first event %s", m.Topic)
+	}
+	wantEvent(t, in, "$aws/events/thingTypeAssociation/thing/a1/thingType/lamp/added", assoc("ADDED", "lamp"))
+	if _, err := c.UpdateThing(ctx, &iot.UpdateThingInput{ThingName: aws.String("a1"), ThingTypeName: aws.String("fan")}); err != nil {
+		t.Fatal(err)
+	}
+	if m := nextRegistryEvent(t, in); m.Topic != "$aws/events/thing/a1/updated" {
+		t.Fatalf("update event %s", m.Topic)
+	}
+	wantEvent(t, in, "$aws/events/thingTypeAssociation/thing/a1/thingType/lamp/removed", assoc("REMOVED", "lamp"))
+	wantEvent(t, in, "$aws/events/thingTypeAssociation/thing/a1/thingType/fan/added", assoc("ADDED", "fan"))
+	if _, err := c.UpdateThing(ctx, &iot.UpdateThingInput{ThingName: aws.String("a1"), RemoveThingType: true}); err != nil {
+		t.Fatal(err)
+	}
+	if m := nextRegistryEvent(t, in); m.Topic != "$aws/events/thing/a1/updated" {
+		t.Fatalf("update event %s", m.Topic)
+	}
+	wantEvent(t, in, "$aws/events/thingTypeAssociation/thing/a1/thingType/fan/removed", assoc("REMOVED", "fan"))
+
+	if _, err := c.AddThingToThingGroup(ctx, &iot.AddThingToThingGroupInput{ThingName: aws.String("a1"), ThingGroupName: aws.String("room")}); err != nil {
+		t.Fatal(err)
+	}
+	added := nextRegistryEvent(t, in)
+	if added.Topic != "$aws/events/thingGroupMembership/thingGroup/room/thing/a1/added" {
+		t.Fatalf("membership: %s", added.Topic)
+	}
+	if _, err := c.DeleteThing(ctx, &iot.DeleteThingInput{ThingName: aws.String("a1")}); err != nil {
+		t.Fatal(err)
+	}
+	removed := nextRegistryEvent(t, in)
+	id := regexp.MustCompile(`"membershipId":"[0-9a-f-]{36}"`)
+	if removed.Topic != "$aws/events/thingGroupMembership/thingGroup/room/thing/a1/removed" ||
+		!strings.Contains(string(removed.Payload), `"operation":"REMOVED"`) ||
+		id.FindString(string(removed.Payload)) != id.FindString(string(added.Payload)) {
+		t.Fatalf("membership at delete: %s %s (added %s)", removed.Topic, removed.Payload, added.Payload)
+	}
+	if m := nextRegistryEvent(t, in); m.Topic != "$aws/events/thing/a1/deleted" {
+		t.Fatalf("after the membership: %s", m.Topic)
+	}
+}

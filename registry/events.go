@@ -24,6 +24,7 @@ const (
 	EventThingGroup           = "THING_GROUP"
 	EventThingGroupMembership = "THING_GROUP_MEMBERSHIP"
 	EventThingGroupHierarchy  = "THING_GROUP_HIERARCHY"
+	EventThingTypeAssociation = "THING_TYPE_ASSOCIATION"
 )
 
 // Event is one registry event: the event-configuration key that gates it,
@@ -222,5 +223,32 @@ func (r *Registry) hierarchyEventLocked(parent, child *thingGroup, op string) {
 	r.emitLocked(EventThingGroupHierarchy, eventsPrefix+"thingGroupHierarchy/thingGroup/"+parent.Name+"/childThingGroup/"+child.Name+"/"+op, hierarchyEvent{
 		EventType: "THING_GROUP_HIERARCHY_EVENT", EventID: awsid.NewUUID(), Timestamp: r.now().UnixMilli(), Operation: ops[op],
 		AccountID: r.cfg.AccountID, ThingGroupID: parent.ID, ThingGroupName: parent.Name, ChildGroupID: child.ID, ChildGroupName: child.Name,
+	})
+}
+
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/registry-events.html#registry-events-thingtype-assoc
+type typeAssociationEvent struct {
+	EventID       string `json:"eventId"`
+	EventType     string `json:"eventType"`
+	Operation     string `json:"operation"`
+	ThingID       string `json:"thingId"`
+	ThingName     string `json:"thingName"`
+	ThingTypeName string `json:"thingTypeName"`
+	Timestamp     int64  `json:"timestamp"`
+}
+
+// typeAssociationEventLocked reports a thing taking (added) or leaving
+// (removed) a thing type: at CreateThing with a type and when UpdateThing
+// changes or removes it. The topic is the event table's
+// .../thing/{thingName}/thingType/{thingTypeName}/{added|removed}; the
+// reserved-topics page's shorter form conflicts with it (UNCONFIRMED).
+// AWS: https://docs.aws.amazon.com/iot/latest/developerguide/iot-events.html#iot-events-settings-table
+func (r *Registry) typeAssociationEventLocked(t *thing, typeName, op string) {
+	if r.cfg.OnEvent == nil || typeName == "" {
+		return
+	}
+	r.emitLocked(EventThingTypeAssociation, eventsPrefix+"thingTypeAssociation/thing/"+t.Name+"/thingType/"+typeName+"/"+op, typeAssociationEvent{
+		EventID: awsid.NewUUID(), EventType: "THING_TYPE_ASSOCIATION_EVENT", Operation: ops[op],
+		ThingID: t.ID, ThingName: t.Name, ThingTypeName: typeName, Timestamp: r.now().UnixMilli(),
 	})
 }

@@ -90,6 +90,7 @@ func (r *Registry) CreateThing(in CreateThingInput) (Thing, error) {
 		b.things[in.Name] = true
 	}
 	r.thingEventLocked(t, "created")
+	r.typeAssociationEventLocked(t, t.TypeName, "added")
 	return t.snapshot(), nil
 }
 
@@ -203,9 +204,14 @@ func (r *Registry) UpdateThing(in UpdateThingInput) (Thing, error) {
 			return Thing{}, err
 		}
 	}
+	oldType := t.TypeName
 	t.TypeName, t.Attributes = typeName, attrs
 	t.Version++
 	r.thingEventLocked(t, "updated")
+	if oldType != typeName {
+		r.typeAssociationEventLocked(t, oldType, "removed")
+		r.typeAssociationEventLocked(t, typeName, "added")
+	}
 	return t.snapshot(), nil
 }
 
@@ -250,9 +256,11 @@ func (r *Registry) DeleteThing(name string, expectedVersion *int64) error {
 	if len(r.thingPrincipals[name]) > 0 {
 		return errorf(InvalidRequest, "Cannot delete. Thing %s is still attached to one or more principals", name)
 	}
-	for g := range t.groups {
+	for _, g := range slices.Sorted(maps.Keys(t.groups)) {
 		delete(r.groups[g].things, name)
-		delete(r.memberships, g+"\x00"+name)
+		// The membership ends with the thing: its removed event, with the
+		// membershipId it joined with (UNCONFIRMED that AWS sends it).
+		r.membershipEventLocked(r.groups[g], t, "removed")
 	}
 	delete(r.things, name)
 	r.thingEventLocked(t, "deleted")

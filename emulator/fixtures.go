@@ -11,8 +11,9 @@ import (
 
 // Apply loads seed data into the running or not yet started server:
 // shadows are stored (without notifications, as if they had always been
-// there), rules are created, and the registry's things, policies and
-// certificates are created and attached, then job templates and jobs. It reports every invalid entry.
+// there), rules are created, the registry's things, policies and
+// certificates are created and attached, then job templates and jobs.
+// It reports every invalid entry.
 func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 	if set == nil {
 		return nil

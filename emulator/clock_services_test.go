@@ -19,6 +19,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 	"github.com/gorilla/websocket"
 
+	"github.com/iotemu/iotemu/clock"
 	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/jobs"
 	"github.com/iotemu/iotemu/testkit"
@@ -196,12 +197,12 @@ func TestClockCertificateValidity(t *testing.T) {
 	}
 }
 
-// TestClockAPIGatewayIdle: an API Gateway WebSocket connection idle for
-// 10 minutes of the fake clock is closed with 1001 Going away.
-func TestClockAPIGatewayIdle(t *testing.T) {
-	t.Parallel()
+// clockAPIGateway starts an emulator on a fake clock with a WebSocket API
+// whose "hello" route answers "hi", and connects a client to it.
+func clockAPIGateway(t *testing.T) (*clock.Fake, *websocket.Conn) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "apis.yaml")
-	fixture := "apis:\n  - name: idle\n    stage: prod\n    routes:\n      - key: hello\n        routeResponseSelectionExpression: $default\n        integration: {mock: {body: hi}}\n"
+	fixture := "apis:\n  - name: clocked\n    stage: prod\n    routes:\n      - key: hello\n        routeResponseSelectionExpression: $default\n        integration: {mock: {body: hi}}\n"
 	if err := os.WriteFile(path, []byte(fixture), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +212,15 @@ func TestClockAPIGatewayIdle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ws.Close()
+	t.Cleanup(func() { _ = ws.Close() })
+	return fake, ws
+}
+
+// TestClockAPIGatewayIdle: an API Gateway WebSocket connection idle for
+// 10 minutes of the fake clock is closed with 1001 Going away.
+func TestClockAPIGatewayIdle(t *testing.T) {
+	t.Parallel()
+	fake, ws := clockAPIGateway(t)
 	waitArmed(t, fake, 9*time.Minute, 10*time.Minute)
 	fake.Advance(9 * time.Minute)
 	_ = ws.SetReadDeadline(time.Now().Add(wait))
@@ -233,7 +242,7 @@ func TestClockAPIGatewayIdle(t *testing.T) {
 	fake.Advance(time.Minute)
 	waitArmed(t, fake, 8*time.Minute, 9*time.Minute)
 	fake.Advance(9 * time.Minute)
-	_, _, err = ws.ReadMessage()
+	_, _, err := ws.ReadMessage()
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
 		t.Fatalf("after 10 idle minutes: %v, want close 1001", err)
@@ -246,18 +255,7 @@ func TestClockAPIGatewayIdle(t *testing.T) {
 // AWS: https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html#apigateway-execution-service-websocket-limits-table
 func TestClockAPIGatewayMaxDuration(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "apis.yaml")
-	fixture := "apis:\n  - name: long\n    stage: prod\n    routes:\n      - key: hello\n        routeResponseSelectionExpression: $default\n        integration: {mock: {body: hi}}\n"
-	if err := os.WriteFile(path, []byte(fixture), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	fake := testkit.NewFakeClock()
-	emu := testkit.Start(t, testkit.WithClock(fake), testkit.WithFixtures(path))
-	ws, _, err := websocket.DefaultDialer.Dial(emu.WebSocketAPIURL("prod"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ws.Close()
+	fake, ws := clockAPIGateway(t)
 	waitArmed(t, fake, 9*time.Minute, 10*time.Minute)
 	for elapsed := 9 * time.Minute; elapsed < 2*time.Hour; elapsed += 9 * time.Minute {
 		fake.Advance(9 * time.Minute)
@@ -270,7 +268,7 @@ func TestClockAPIGatewayMaxDuration(t *testing.T) {
 	// 117 minutes in: the 2-hour limit falls before the idle one.
 	fake.Advance(3 * time.Minute)
 	_ = ws.SetReadDeadline(time.Now().Add(wait))
-	_, _, err = ws.ReadMessage()
+	_, _, err := ws.ReadMessage()
 	var ce *websocket.CloseError
 	if !errors.As(err, &ce) || ce.Code != websocket.CloseGoingAway {
 		t.Fatalf("at 2 hours: %v, want close 1001", err)

@@ -41,12 +41,12 @@ var resetAreas = []string{AreaFaults, AreaConnections, AreaAPIGateway, AreaRetai
 // for what a reset removes. Fixtures applied later with Apply are not
 // re-applied.
 func (s *Server) Reset(ctx context.Context, areas ...string) error {
-	todo, err := resetOrder(areas)
+	ordered, err := resetOrder(areas)
 	if err != nil {
 		return err
 	}
 	var errs []error
-	for _, a := range todo {
+	for _, a := range ordered {
 		if err := s.resetArea(ctx, a); err != nil {
 			errs = append(errs, fmt.Errorf("reset %s: %w", a, err))
 		}

@@ -1,36 +1,18 @@
 package jobs
 
 import (
-	"encoding/json"
-	"fmt"
-	"math"
-	"strconv"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/awsrest"
 )
 
-// Timestamp is a control-plane time: a JSON number of epoch seconds with a
+// Timestamp is a control-plane time, restJson1's epoch seconds with a
 // millisecond fraction (1549395301.389). Use it with omitzero.
 // AWS: https://docs.aws.amazon.com/iot/latest/developerguide/jobs-management-control-api.html#jobs-job-execution-summary-for-job
-type Timestamp struct{ time.Time }
-
-// MarshalJSON encodes epoch seconds with up to three decimals.
-func (t Timestamp) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', -1, 64)), nil
-}
-
-// UnmarshalJSON decodes epoch seconds.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("decode timestamp: %w", err)
-	}
-	sec, frac := math.Modf(f)
-	t.Time = time.Unix(int64(sec), int64(math.Round(frac*1000))*int64(time.Millisecond))
-	return nil
-}
+type Timestamp = awsrest.Timestamp
 
 // ts converts a time for a control-plane shape.
-func ts(t time.Time) Timestamp { return Timestamp{t} }
+func ts(t time.Time) Timestamp { return Timestamp{Time: t} }
 
 // epoch converts a time for a device-plane shape: integer epoch seconds,
 // 0 (omitted) for the zero time.

@@ -85,7 +85,7 @@ func (s *Service) CreateProvisioningClaim(ctx context.Context, templateName stri
 	s.mu.Unlock()
 	s.log.Info("CreateProvisioningClaim", "template", t.name, "certificateId", cert.ID, "expiration", expires)
 	return CreateProvisioningClaimOutput{
-		CertificateID: cert.ID, CertificatePem: cert.PEM, KeyPair: KeyPair(keys), Expiration: Timestamp{expires},
+		CertificateID: cert.ID, CertificatePem: cert.PEM, KeyPair: KeyPair(keys), Expiration: Timestamp{Time: expires},
 	}, nil
 }
 

@@ -224,7 +224,7 @@ func (s *Service) DescribeProvisioningTemplate(_ context.Context, name string) (
 	}
 	return DescribeProvisioningTemplateOutput{
 		TemplateArn: t.arn, TemplateName: t.name, Description: t.description,
-		CreationDate: Timestamp{t.created}, LastModifiedDate: Timestamp{t.modified}, DefaultVersionID: t.defaultVersion,
+		CreationDate: Timestamp{Time: t.created}, LastModifiedDate: Timestamp{Time: t.modified}, DefaultVersionID: t.defaultVersion,
 		TemplateBody: t.version(t.defaultVersion).body, Enabled: t.enabled, ProvisioningRoleArn: t.roleARN,
 		PreProvisioningHook: t.hook, Type: t.typ,
 	}, nil
@@ -290,7 +290,7 @@ func (s *Service) ListProvisioningTemplates(_ context.Context, in ListProvisioni
 		t := s.templates[n]
 		out.Templates = append(out.Templates, TemplateSummary{
 			TemplateArn: t.arn, TemplateName: t.name, Description: t.description,
-			CreationDate: Timestamp{t.created}, LastModifiedDate: Timestamp{t.modified}, Enabled: t.enabled, Type: t.typ,
+			CreationDate: Timestamp{Time: t.created}, LastModifiedDate: Timestamp{Time: t.modified}, Enabled: t.enabled, Type: t.typ,
 		})
 	}
 	return out, nil
@@ -456,7 +456,7 @@ func (s *Service) DescribeProvisioningTemplateVersion(_ context.Context, in Vers
 		return DescribeProvisioningTemplateVersionOutput{}, err
 	}
 	return DescribeProvisioningTemplateVersionOutput{
-		VersionID: v.id, CreationDate: Timestamp{v.created}, TemplateBody: v.body, IsDefaultVersion: t.defaultVersion == v.id,
+		VersionID: v.id, CreationDate: Timestamp{Time: v.created}, TemplateBody: v.body, IsDefaultVersion: t.defaultVersion == v.id,
 	}, nil
 }
 
@@ -526,7 +526,7 @@ func (s *Service) ListProvisioningTemplateVersions(_ context.Context, in ListVer
 	out := ListVersionsOutput{Versions: []VersionSummary{}, NextToken: next}
 	for _, k := range page {
 		v := byKey[k]
-		out.Versions = append(out.Versions, VersionSummary{VersionID: v.id, CreationDate: Timestamp{v.created}, IsDefaultVersion: v.id == t.defaultVersion})
+		out.Versions = append(out.Versions, VersionSummary{VersionID: v.id, CreationDate: Timestamp{Time: v.created}, IsDefaultVersion: v.id == t.defaultVersion})
 	}
 	return out, nil
 }

@@ -1,30 +1,8 @@
 package provisioning
 
-import (
-	"encoding/json"
-	"fmt"
-	"math"
-	"strconv"
-	"time"
-)
+import "github.com/iotemu/iotemu/internal/awsrest"
 
-// Timestamp is a control-plane time: a JSON number of epoch seconds with a
+// Timestamp is a control-plane time, restJson1's epoch seconds with a
 // millisecond fraction. Use it with omitzero.
 // AWS: https://docs.aws.amazon.com/iot/latest/apireference/API_DescribeProvisioningTemplate.html#API_DescribeProvisioningTemplate_ResponseSyntax
-type Timestamp struct{ time.Time }
-
-// MarshalJSON encodes epoch seconds with up to three decimals.
-func (t Timestamp) MarshalJSON() ([]byte, error) {
-	return []byte(strconv.FormatFloat(float64(t.UnixMilli())/1000, 'f', -1, 64)), nil
-}
-
-// UnmarshalJSON decodes epoch seconds.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return fmt.Errorf("decode timestamp: %w", err)
-	}
-	sec, frac := math.Modf(f)
-	t.Time = time.Unix(int64(sec), int64(math.Round(frac*1000))*int64(time.Millisecond))
-	return nil
-}
+type Timestamp = awsrest.Timestamp

@@ -178,9 +178,30 @@ func (c *conn) readFailed(err error) {
 func (c *conn) writeLoop() {
 	defer close(c.writerDone)
 	lim, clk := c.srv.cfg.Limits, c.srv.cfg.Clock
-	idle := clk.NewTimer(lim.IdleTimeout)
+	// The limits are callbacks of the clock, not channels: a fake clock
+	// runs them inside its Advance, so an idle timer re-armed for the rest
+	// of its 10 minutes fires in the same Advance (a channel's reader
+	// would re-arm it too late, after the Advance returned).
+	var idleMu sync.Mutex // orders the timer's creation before its callback
+	var idle clock.Timer
+	idleMu.Lock()
+	idle = clk.AfterFunc(lim.IdleTimeout, func() {
+		idleMu.Lock()
+		defer idleMu.Unlock()
+		since := clock.Since(clk, c.started) - time.Duration(c.lastActive.Load())
+		if rest := lim.IdleTimeout - since; rest > 0 {
+			idle.Reset(rest)
+			return
+		}
+		// AWS: "Idle Connection Timeout 10 minutes".
+		c.requestClose(closeGoingAway, reasonGoingAway, true)
+	})
+	idleMu.Unlock()
 	defer idle.Stop()
-	maxT := clk.NewTimer(lim.MaxDuration - clock.Since(clk, c.started))
+	maxT := clk.AfterFunc(lim.MaxDuration-clock.Since(clk, c.started), func() {
+		// AWS: "Connection duration for WebSocket API 2 hours".
+		c.requestClose(closeGoingAway, reasonGoingAway, true)
+	})
 	defer maxT.Stop()
 	for {
 		select {
@@ -193,17 +214,6 @@ func (c *conn) writeLoop() {
 		case <-c.closeReq:
 			c.finishWrites()
 			return
-		case <-idle.C():
-			since := clock.Since(clk, c.started) - time.Duration(c.lastActive.Load())
-			if rest := lim.IdleTimeout - since; rest > 0 {
-				idle.Reset(rest)
-				continue
-			}
-			// AWS: "Idle Connection Timeout 10 minutes".
-			c.requestClose(closeGoingAway, reasonGoingAway, true)
-		case <-maxT.C():
-			// AWS: "Connection duration for WebSocket API 2 hours".
-			c.requestClose(closeGoingAway, reasonGoingAway, true)
 		}
 	}
 }

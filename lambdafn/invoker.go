@@ -9,9 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/iotemu/iotemu/internal/awsid"
+	"github.com/iotemu/iotemu/sigv4"
 )
 
 // InvocationType is the Invoke API's X-Amz-Invocation-Type.
@@ -126,11 +125,11 @@ func NewInvoker(cfg InvokerConfig) *Invoker {
 	if client == nil {
 		client = http.DefaultClient
 	}
-	creds := aws.Credentials{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey, SessionToken: cfg.SessionToken}
+	signer := sigv4.Signer{AccessKeyID: cfg.AccessKeyID, SecretAccessKey: cfg.SecretAccessKey, SessionToken: cfg.SessionToken}
 	return &Invoker{
 		functions: cfg.Functions, commands: cfg.Commands, endpoints: cfg.Endpoints, endpoint: cfg.Endpoint,
 		nameInPath: cfg.NameInPath, inject: cfg.Inject,
-		api:    invokeAPI{client: client, region: cfg.Region, creds: creds},
+		api:    invokeAPI{client: client, region: cfg.Region, signer: signer},
 		serial: map[string]*sync.Mutex{}, added: map[string]string{},
 	}
 }

@@ -1,6 +1,8 @@
 // Package sigv4 verifies AWS Signature Version 4 as AWS IoT Core does for
 // the iot-data HTTP API (Authorization header) and for MQTT over WebSocket
-// (a presigned `/mqtt` URL), against credentials the emulator configures.
+// (a presigned `/mqtt` URL), against credentials the emulator configures;
+// and it signs the requests the emulator sends (Signer: the rule actions,
+// the Lambda Invoke API) as the AWS SDKs do, with the same canonicalisation.
 //
 // The package imports only the standard library. It authenticates: it
 // returns the Identity of the signer (its access key and principal); what

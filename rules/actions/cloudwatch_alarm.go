@@ -3,10 +3,6 @@ package actions
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -46,10 +42,14 @@ func (a *alarmAction) Execute(ctx context.Context, out rules.Output) (rules.Repo
 	if r.err != nil {
 		return rep, fail(verb, r.err)
 	}
-	in := &cloudwatch.SetAlarmStateInput{AlarmName: aws.String(name), StateReason: aws.String(reason), StateValue: cwtypes.StateValue(value)}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.cw; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.SetAlarmState(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "monitoring", "SetAlarmState", verb, in, send)
+	in := setAlarmState{AlarmName: name, StateReason: reason, StateValue: value}
+	return rep, a.env.call(ctx, &rep, "monitoring", "SetAlarmState", verb, in, a.env.cborSend(a.env.services.cw, "SetAlarmState", in))
+}
+
+// setAlarmState is SetAlarmState's input, recorded (JSON) and sent (CBOR).
+// AWS: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_SetAlarmState.html#API_SetAlarmState_RequestParameters
+type setAlarmState struct {
+	AlarmName   string `json:"AlarmName"`
+	StateReason string `json:"StateReason"`
+	StateValue  string `json:"StateValue"`
 }

@@ -6,11 +6,8 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	logtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
-
 	"github.com/iotemu/iotemu/rules"
+	"github.com/iotemu/iotemu/rules/actions/internal/awswire"
 )
 
 // CloudwatchLogs is AWS's CloudwatchLogsAction: PutLogEvents of the rule
@@ -55,26 +52,63 @@ func (a *logsAction) Execute(ctx context.Context, out rules.Output) (rules.Repor
 	if err != nil {
 		return rep, fail(logsVerb, err)
 	}
-	in := &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String(group), LogStreamName: aws.String(out.RuleName), LogEvents: events}
+	rec := logsRecord{LogGroupName: group, LogStreamName: out.RuleName}
+	for _, ev := range events {
+		rec.LogEvents = append(rec.LogEvents, recordedEvent(ev))
+	}
 	var send func(context.Context) (any, error)
-	if c := a.env.clients.logs; c != nil {
+	if svc := a.env.services.logs; svc != nil {
 		send = func(ctx context.Context) (any, error) {
-			_, err := c.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: in.LogGroupName, LogStreamName: in.LogStreamName})
-			var exists *logtypes.ResourceAlreadyExistsException
-			if err != nil && !errors.As(err, &exists) {
+			wire := a.env.services.wire
+			_, err := wire.JSON(ctx, *svc, "CreateLogStream", logStream{LogGroupName: group, LogStreamName: out.RuleName})
+			var api *awswire.APIError
+			if err != nil && (!errors.As(err, &api) || api.Code != "ResourceAlreadyExistsException") {
 				return nil, fmt.Errorf("create log stream: %w", err)
 			}
-			return c.PutLogEvents(ctx, in)
+			return wire.JSON(ctx, *svc, "PutLogEvents", putLogEvents{logStream: logStream{LogGroupName: group, LogStreamName: out.RuleName}, LogEvents: events})
 		}
 	}
-	return rep, a.env.call(ctx, &rep, "logs", "PutLogEvents", logsVerb, in, send)
+	return rep, a.env.call(ctx, &rep, "logs", "PutLogEvents", logsVerb, rec, send)
+}
+
+// logStream is CreateLogStream's input; putLogEvents PutLogEvents' (the
+// model's member names are lower camel case).
+// AWS: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogStream.html#API_CreateLogStream_RequestSyntax
+// AWS: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html#API_PutLogEvents_RequestSyntax
+type logStream struct {
+	LogGroupName  string `json:"logGroupName"`
+	LogStreamName string `json:"logStreamName"`
+}
+
+type putLogEvents struct {
+	logStream
+	LogEvents []logEvent `json:"logEvents"`
+}
+
+// logEvent is an InputLogEvent on the wire.
+type logEvent struct {
+	Timestamp int64  `json:"timestamp"`
+	Message   string `json:"message"`
+}
+
+// logsRecord is the recorded input, with the member names the records
+// have always shown (the SDK's field names).
+type logsRecord struct {
+	LogGroupName  string          `json:"LogGroupName"`
+	LogStreamName string          `json:"LogStreamName"`
+	LogEvents     []recordedEvent `json:"LogEvents"`
+}
+
+type recordedEvent struct {
+	Timestamp int64  `json:"Timestamp"`
+	Message   string `json:"Message"`
 }
 
 // events builds the log events: the whole output at the current time, or
 // in batchMode one event per array element.
-func (a *logsAction) events(payload []byte) ([]logtypes.InputLogEvent, error) {
+func (a *logsAction) events(payload []byte) ([]logEvent, error) {
 	if !a.spec.BatchMode {
-		return []logtypes.InputLogEvent{{Message: aws.String(string(payload)), Timestamp: aws.Int64(a.env.cfg.Now().UnixMilli())}}, nil
+		return []logEvent{{Message: string(payload), Timestamp: a.env.cfg.Now().UnixMilli()}}, nil
 	}
 	var batch []struct {
 		Timestamp *int64  `json:"timestamp"`
@@ -83,12 +117,12 @@ func (a *logsAction) events(payload []byte) ([]logtypes.InputLogEvent, error) {
 	if err := json.Unmarshal(payload, &batch); err != nil {
 		return nil, errors.New("batchMode requires an array of {\"timestamp\", \"message\"} objects")
 	}
-	events := make([]logtypes.InputLogEvent, 0, len(batch))
+	events := make([]logEvent, 0, len(batch))
 	for i, b := range batch {
 		if b.Timestamp == nil || b.Message == nil {
 			return nil, fmt.Errorf("batchMode element %d lacks timestamp or message", i)
 		}
-		events = append(events, logtypes.InputLogEvent{Timestamp: b.Timestamp, Message: b.Message})
+		events = append(events, logEvent{Timestamp: *b.Timestamp, Message: *b.Message})
 	}
 	return events, nil
 }

@@ -6,10 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -68,12 +64,21 @@ func (a *metricAction) Execute(ctx context.Context, out rules.Output) (rules.Rep
 		}
 		when = time.Unix(sec, 0).UTC()
 	}
-	in := &cloudwatch.PutMetricDataInput{Namespace: aws.String(ns), MetricData: []cwtypes.MetricDatum{{
-		MetricName: aws.String(name), Value: aws.Float64(v), Unit: cwtypes.StandardUnit(unit), Timestamp: aws.Time(when),
-	}}}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.cw; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.PutMetricData(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "monitoring", "PutMetricData", metricVerb, in, send)
+	in := putMetricData{Namespace: ns, MetricData: []metricDatum{{MetricName: name, Value: v, Unit: unit, Timestamp: when}}}
+	return rep, a.env.call(ctx, &rep, "monitoring", "PutMetricData", metricVerb, in, a.env.cborSend(a.env.services.cw, "PutMetricData", in))
+}
+
+// putMetricData is PutMetricData's input, recorded (JSON, the time in
+// RFC 3339) and sent (CBOR, the time as a tag-1 epoch).
+// AWS: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricData.html#API_PutMetricData_RequestParameters
+type putMetricData struct {
+	Namespace  string        `json:"Namespace"`
+	MetricData []metricDatum `json:"MetricData"`
+}
+
+type metricDatum struct {
+	MetricName string    `json:"MetricName"`
+	Timestamp  time.Time `json:"Timestamp"`
+	Unit       string    `json:"Unit,omitempty"`
+	Value      float64   `json:"Value"`
 }

@@ -12,9 +12,11 @@
 // each message, renders its request and reports it (rules.ReportingAction),
 // so that every execution becomes a rules.ActionRecord.
 //
-// Requests go out with the AWS SDK for Go v2 to the endpoint Config names
-// for the service (one base endpoint for all, or one per service), with
-// static credentials. A service without an endpoint is not called: the
+// Requests go to the endpoint Config names for the service (one base
+// endpoint for all, or one per service), SigV4-signed with static
+// credentials, through internal/awswire: each in its service's protocol,
+// as the AWS SDK for Go v2 puts it on the wire, without linking a service
+// client (services.go). A service without an endpoint is not called: the
 // action succeeds and its report holds the exact request it would have
 // sent (service, operation, input). The Lambda action first tries the
 // in-process functions (Config.Functions), then the Lambda Invoke API at its
@@ -23,7 +25,7 @@
 // Env also serves the rules' external functions that call AWS
 // (externals.go): aws_lambda through Config.Functions, get_dynamodb through
 // the DynamoDB endpoint, get_secret through the Secrets Manager endpoint
-// (GetSecretValue signed by hand: the module has no Secrets Manager SDK).
+// (GetSecretValue).
 //
 // The package imports no other package of this module besides rules (the
 // dependency rule of ARCHITECTURE.md); the emulator gives it its in-process

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -109,40 +106,33 @@ func keyAttr(v, typ string) any {
 }
 
 func (a *ddbAction) send(ctx context.Context, rep *rules.Report, req ddbRequest) error {
-	c := a.env.clients.dynamodb
-	var send func(context.Context) (any, error)
+	svc := a.env.services.dynamodb
 	switch req.op {
 	case "INSERT":
 		it := item{req.column: req.value}
 		for k, v := range req.key {
 			it[k] = v
 		}
-		if c != nil {
-			send = func(ctx context.Context) (any, error) {
-				return c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(req.table), Item: it.toSDK()})
-			}
-		}
-		return a.env.call(ctx, rep, "dynamodb", "PutItem", ddbVerb, putItemInput{TableName: req.table, Item: it}, send)
+		in := putItemInput{TableName: req.table, Item: it}
+		return a.env.call(ctx, rep, "dynamodb", "PutItem", ddbVerb, in, a.env.jsonSend(svc, "PutItem", in))
 	case "UPDATE":
 		return a.update(ctx, rep, req)
 	case "DELETE":
-		if c != nil {
-			send = func(ctx context.Context) (any, error) {
-				return c.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: aws.String(req.table), Key: req.key.toSDK()})
-			}
-		}
-		return a.env.call(ctx, rep, "dynamodb", "DeleteItem", ddbVerb, keyInput{TableName: req.table, Key: req.key}, send)
+		in := keyInput{TableName: req.table, Key: req.key}
+		return a.env.call(ctx, rep, "dynamodb", "DeleteItem", ddbVerb, in, a.env.jsonSend(svc, "DeleteItem", in))
 	}
 	return fail(ddbVerb, fmt.Errorf("operation %q is not INSERT, UPDATE or DELETE", req.op))
 }
 
-// keyInput is a recorded DeleteItem input.
+// keyInput is a DeleteItem input, recorded and sent.
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteItem.html#API_DeleteItem_RequestSyntax
 type keyInput struct {
 	TableName string `json:"TableName"`
 	Key       item   `json:"Key"`
 }
 
-// updateInput is a recorded UpdateItem input.
+// updateInput is an UpdateItem input, recorded and sent.
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateItem.html#API_UpdateItem_RequestSyntax
 type updateInput struct {
 	TableName                 string            `json:"TableName"`
 	Key                       item              `json:"Key"`
@@ -156,14 +146,5 @@ func (a *ddbAction) update(ctx context.Context, rep *rules.Report, req ddbReques
 		TableName: req.table, Key: req.key, UpdateExpression: "SET #p = :p",
 		ExpressionAttributeNames: map[string]string{"#p": req.column}, ExpressionAttributeValues: item{":p": req.value},
 	}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.dynamodb; c != nil {
-		send = func(ctx context.Context) (any, error) {
-			return c.UpdateItem(ctx, &dynamodb.UpdateItemInput{
-				TableName: aws.String(in.TableName), Key: in.Key.toSDK(), UpdateExpression: aws.String(in.UpdateExpression),
-				ExpressionAttributeNames: in.ExpressionAttributeNames, ExpressionAttributeValues: in.ExpressionAttributeValues.toSDK(),
-			})
-		}
-	}
-	return a.env.call(ctx, rep, "dynamodb", "UpdateItem", ddbVerb, in, send)
+	return a.env.call(ctx, rep, "dynamodb", "UpdateItem", ddbVerb, in, a.env.jsonSend(a.env.services.dynamodb, "UpdateItem", in))
 }

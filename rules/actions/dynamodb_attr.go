@@ -5,12 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 )
 
 // item is a DynamoDB item in the wire form ({"S": ...}, {"N": ...}), the
-// form records show; toSDK converts it for the client.
+// form records show and requests carry (B as base64 in JSON).
 type item map[string]any
 
 // attrOf converts a JSON value (decoded with UseNumber) to DynamoDB's wire
@@ -67,38 +65,4 @@ func itemOf(payload []byte) (item, error) {
 		it[k] = attrOf(e)
 	}
 	return it, nil
-}
-
-// toSDK converts an item to the SDK's attribute values.
-func (it item) toSDK() map[string]ddbtypes.AttributeValue {
-	out := make(map[string]ddbtypes.AttributeValue, len(it))
-	for k, v := range it {
-		out[k] = sdkAttr(v)
-	}
-	return out
-}
-
-func sdkAttr(v any) ddbtypes.AttributeValue {
-	m, _ := v.(map[string]any)
-	for t, x := range m {
-		switch t {
-		case "S":
-			return &ddbtypes.AttributeValueMemberS{Value: x.(string)}
-		case "N":
-			return &ddbtypes.AttributeValueMemberN{Value: x.(string)}
-		case "B":
-			return &ddbtypes.AttributeValueMemberB{Value: x.([]byte)}
-		case "BOOL":
-			return &ddbtypes.AttributeValueMemberBOOL{Value: x.(bool)}
-		case "M":
-			return &ddbtypes.AttributeValueMemberM{Value: x.(item).toSDK()}
-		case "L":
-			var l []ddbtypes.AttributeValue
-			for _, e := range x.([]any) {
-				l = append(l, sdkAttr(e))
-			}
-			return &ddbtypes.AttributeValueMemberL{Value: l}
-		}
-	}
-	return &ddbtypes.AttributeValueMemberNULL{Value: true}
 }

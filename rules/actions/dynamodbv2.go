@@ -3,9 +3,6 @@ package actions
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -37,7 +34,8 @@ type ddbv2Action struct {
 	table *rules.Template
 }
 
-// putItemInput is the recorded PutItem input, the item in wire form.
+// putItemInput is a PutItem input, recorded and sent, the item in wire
+// form. AWS: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html#API_PutItem_RequestSyntax
 type putItemInput struct {
 	TableName string `json:"TableName"`
 	Item      item   `json:"Item"`
@@ -55,12 +53,6 @@ func (a *ddbv2Action) Execute(ctx context.Context, out rules.Output) (rules.Repo
 	if err != nil {
 		return rep, fail(verb, err)
 	}
-	rec := putItemInput{TableName: table, Item: it}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.dynamodb; c != nil {
-		send = func(ctx context.Context) (any, error) {
-			return c.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(table), Item: it.toSDK()})
-		}
-	}
-	return rep, a.env.call(ctx, &rep, "dynamodb", "PutItem", verb, rec, send)
+	in := putItemInput{TableName: table, Item: it}
+	return rep, a.env.call(ctx, &rep, "dynamodb", "PutItem", verb, in, a.env.jsonSend(a.env.services.dynamodb, "PutItem", in))
 }

@@ -10,12 +10,12 @@ import (
 	"github.com/iotemu/iotemu/rules"
 )
 
-// Env holds what the actions share: the SDK clients (one per service with
-// an endpoint), the HTTP client, the in-process functions and the state of
+// Env holds what the actions share: the AWS services with an endpoint,
+// the HTTP client, the in-process functions and the state of
 // HTTP destinations. It is safe for concurrent use.
 type Env struct {
 	cfg     Config
-	clients clients
+	services services
 
 	mu           sync.Mutex
 	destinations map[string]*destination // HTTP actions' implicit destinations by confirmation URL
@@ -27,7 +27,7 @@ func New(cfg Config) (*Env, error) {
 	cfg = cfg.withDefaults()
 	e := &Env{cfg: cfg, destinations: map[string]*destination{}}
 	e.dests = &Destinations{env: e, m: map[string]*Destination{}}
-	e.clients = newClients(cfg)
+	e.services = newServices(cfg)
 	return e, nil
 }
 

@@ -3,20 +3,9 @@ package actions
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
-	"strings"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"github.com/iotemu/iotemu/lambdafn"
 	"github.com/iotemu/iotemu/rules"
@@ -62,76 +51,108 @@ type externalDynamoDB struct{ e *Env }
 // GetItem reads the item (a consistent read is not asked: AWS's function
 // does not say) and returns it as plain JSON; a missing item is
 // Undefined.
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_GetItem.html#API_GetItem_RequestSyntax
 func (x externalDynamoDB) GetItem(ctx context.Context, k rules.DynamoDBKey) ([]byte, error) {
-	c := x.e.clients.dynamodb
-	if c == nil {
+	svc := x.e.services.dynamodb
+	if svc == nil {
 		return nil, fmt.Errorf("get_dynamodb %s: %w (set the DynamoDB or base AWS endpoint)", k.Table, rules.ErrNotConfigured)
 	}
-	key := map[string]ddbtypes.AttributeValue{k.PartitionKeyName: lookupKey(k.PartitionKeyValue, k.PartitionKeyNumber)}
+	key := item{k.PartitionKeyName: keyAttr(k.PartitionKeyValue, numberType(k.PartitionKeyNumber))}
 	if k.SortKeyName != "" {
-		key[k.SortKeyName] = lookupKey(k.SortKeyValue, k.SortKeyNumber)
+		key[k.SortKeyName] = keyAttr(k.SortKeyValue, numberType(k.SortKeyNumber))
 	}
 	ctx, cancel := context.WithTimeout(ctx, x.e.cfg.Timeout)
 	defer cancel()
-	out, err := c.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(k.Table), Key: key})
+	raw, err := x.e.services.wire.JSON(ctx, *svc, "GetItem", keyInput{TableName: k.Table, Key: key})
 	if err != nil {
 		return nil, fmt.Errorf("get_dynamodb %s: %w", k.Table, err)
+	}
+	var out struct {
+		Item map[string]json.RawMessage `json:"Item"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("get_dynamodb %s: decode GetItem: %w", k.Table, err)
 	}
 	if out.Item == nil {
 		return nil, fmt.Errorf("get_dynamodb %s: %w", k.Table, rules.ErrNotFound)
 	}
-	b, err := json.Marshal(plainItem(out.Item))
+	plain, err := plainItem(out.Item)
+	if err != nil {
+		return nil, fmt.Errorf("get_dynamodb %s: decode GetItem: %w", k.Table, err)
+	}
+	b, err := json.Marshal(plain)
 	if err != nil {
 		return nil, fmt.Errorf("get_dynamodb %s: %w", k.Table, err)
 	}
 	return b, nil
 }
 
-func lookupKey(v string, number bool) ddbtypes.AttributeValue {
+func numberType(number bool) string {
 	if number {
-		return &ddbtypes.AttributeValueMemberN{Value: v}
+		return "NUMBER"
 	}
-	return &ddbtypes.AttributeValueMemberS{Value: v}
+	return "STRING"
 }
 
 // plainItem is an item as JSON: S a string, N a number, BOOL, NULL, M an
-// object, L an array, sets arrays, B base64.
-func plainItem(m map[string]ddbtypes.AttributeValue) map[string]any {
+// object, L an array, sets arrays, B (base64 on the wire) as base64.
+func plainItem(m map[string]json.RawMessage) (map[string]any, error) {
 	out := make(map[string]any, len(m))
 	for k, v := range m {
-		out[k] = plainAttr(v)
+		p, err := plainAttr(v)
+		if err != nil {
+			return nil, fmt.Errorf("attribute %q: %w", k, err)
+		}
+		out[k] = p
 	}
-	return out
+	return out, nil
 }
 
-func plainAttr(v ddbtypes.AttributeValue) any {
-	switch v := v.(type) {
-	case *ddbtypes.AttributeValueMemberS:
-		return v.Value
-	case *ddbtypes.AttributeValueMemberN:
-		return json.Number(v.Value)
-	case *ddbtypes.AttributeValueMemberBOOL:
-		return v.Value
-	case *ddbtypes.AttributeValueMemberM:
-		return plainItem(v.Value)
-	case *ddbtypes.AttributeValueMemberL:
-		l := make([]any, 0, len(v.Value))
-		for _, e := range v.Value {
-			l = append(l, plainAttr(e))
-		}
-		return l
-	case *ddbtypes.AttributeValueMemberSS:
-		return v.Value
-	case *ddbtypes.AttributeValueMemberNS:
-		l := make([]any, 0, len(v.Value))
-		for _, n := range v.Value {
-			l = append(l, json.Number(n))
-		}
-		return l
-	case *ddbtypes.AttributeValueMemberB:
-		return base64.StdEncoding.EncodeToString(v.Value)
+// plainAttr converts one AttributeValue ({"S": "x"}, {"N": "1"}, ...).
+// AWS: https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_AttributeValue.html
+func plainAttr(raw json.RawMessage) (any, error) {
+	var v struct {
+		S    *string                    `json:"S"`
+		N    *json.Number               `json:"N"`
+		B    *string                    `json:"B"`
+		BOOL *bool                      `json:"BOOL"`
+		M    map[string]json.RawMessage `json:"M"`
+		L    []json.RawMessage          `json:"L"`
+		SS   []string                   `json:"SS"`
+		NS   []json.Number              `json:"NS"`
 	}
-	return nil // NULL and sets of binaries
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	switch {
+	case v.S != nil:
+		return *v.S, nil
+	case v.N != nil:
+		return *v.N, nil
+	case v.BOOL != nil:
+		return *v.BOOL, nil
+	case v.B != nil:
+		return *v.B, nil
+	case v.M != nil:
+		return plainItem(v.M)
+	case v.L != nil:
+		l := make([]any, 0, len(v.L))
+		for _, e := range v.L {
+			p, err := plainAttr(e)
+			if err != nil {
+				return nil, err
+			}
+			l = append(l, p)
+		}
+		return l, nil
+	case v.SS != nil:
+		return v.SS, nil
+	case v.NS != nil:
+		return v.NS, nil
+	}
+	return nil, nil // NULL and sets of binaries
 }
 
 type externalSecrets struct{ e *Env }
@@ -141,36 +162,15 @@ type externalSecrets struct{ e *Env }
 // not cache the value (AWS caches it up to 15 minutes: docs/compatibility.md).
 // AWS: https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetSecretValue.html#API_GetSecretValue_RequestSyntax
 func (x externalSecrets) GetSecret(ctx context.Context, secretID string) (rules.Secret, error) {
-	ep := x.e.cfg.Endpoints.endpoint(x.e.cfg.Endpoints.SecretsManager)
-	if ep == "" {
+	svc := x.e.services.secrets
+	if svc == nil {
 		return rules.Secret{}, fmt.Errorf("get_secret %s: %w (set the Secrets Manager or base AWS endpoint)", secretID, rules.ErrNotConfigured)
 	}
-	body, _ := json.Marshal(map[string]string{"SecretId": secretID}) // a map of strings always marshals
 	ctx, cancel := context.WithTimeout(ctx, x.e.cfg.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, strings.TrimSuffix(ep, "/")+"/", bytes.NewReader(body))
+	raw, err := x.e.services.wire.JSON(ctx, *svc, "GetSecretValue", map[string]string{"SecretId": secretID})
 	if err != nil {
 		return rules.Secret{}, fmt.Errorf("get_secret %s: %w", secretID, err)
-	}
-	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
-	req.Header.Set("X-Amz-Target", "secretsmanager.GetSecretValue")
-	sum := sha256.Sum256(body)
-	cr := x.e.cfg.Credentials
-	creds := aws.Credentials{AccessKeyID: cr.AccessKeyID, SecretAccessKey: cr.SecretAccessKey, SessionToken: cr.SessionToken}
-	if err := v4.NewSigner().SignHTTP(ctx, creds, req, hex.EncodeToString(sum[:]), "secretsmanager", x.e.cfg.Region, x.e.cfg.Now()); err != nil {
-		return rules.Secret{}, fmt.Errorf("get_secret %s: sign: %w", secretID, err)
-	}
-	resp, err := x.e.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return rules.Secret{}, fmt.Errorf("get_secret %s: %w", secretID, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResultBody))
-	if err != nil {
-		return rules.Secret{}, fmt.Errorf("get_secret %s: %w", secretID, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return rules.Secret{}, fmt.Errorf("get_secret %s: Secrets Manager answered %d: %s", secretID, resp.StatusCode, bytes.TrimSpace(raw))
 	}
 	var out struct {
 		SecretString *string `json:"SecretString"`

@@ -7,10 +7,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/firehose"
-	fhtypes "github.com/aws/aws-sdk-go-v2/service/firehose/types"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -62,36 +58,46 @@ func (a *firehoseAction) Execute(ctx context.Context, out rules.Output) (rules.R
 	}
 	if !a.spec.BatchMode {
 		data := append(append([]byte{}, out.Payload...), a.spec.Separator...)
-		in := &firehose.PutRecordInput{DeliveryStreamName: aws.String(stream), Record: &fhtypes.Record{Data: data}}
-		var send func(context.Context) (any, error)
-		if c := a.env.clients.firehose; c != nil {
-			send = func(ctx context.Context) (any, error) { return c.PutRecord(ctx, in) }
-		}
-		return rep, a.env.call(ctx, &rep, "firehose", "PutRecord", firehoseVerb, in, send)
+		in := firehosePutRecord{DeliveryStreamName: stream, Record: firehoseRecord{Data: data}}
+		return rep, a.env.call(ctx, &rep, "firehose", "PutRecord", firehoseVerb, in, a.env.jsonSend(a.env.services.firehose, "PutRecord", in))
 	}
 	in, err := a.batch(stream, out.Payload)
 	if err != nil {
 		return rep, fail(firehoseVerb, err)
 	}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.firehose; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.PutRecordBatch(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "firehose", "PutRecordBatch", firehoseVerb, in, send)
+	return rep, a.env.call(ctx, &rep, "firehose", "PutRecordBatch", firehoseVerb, in, a.env.jsonSend(a.env.services.firehose, "PutRecordBatch", in))
+}
+
+// firehosePutRecord and firehosePutRecordBatch are the operations' inputs
+// (Data base64 in JSON).
+// AWS: https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecord.html#API_PutRecord_RequestSyntax
+// AWS: https://docs.aws.amazon.com/firehose/latest/APIReference/API_PutRecordBatch.html#API_PutRecordBatch_RequestSyntax
+type firehosePutRecord struct {
+	DeliveryStreamName string         `json:"DeliveryStreamName"`
+	Record             firehoseRecord `json:"Record"`
+}
+
+type firehosePutRecordBatch struct {
+	DeliveryStreamName string           `json:"DeliveryStreamName"`
+	Records            []firehoseRecord `json:"Records"`
+}
+
+type firehoseRecord struct {
+	Data []byte `json:"Data"`
 }
 
 // batch splits an array output into records.
-func (a *firehoseAction) batch(stream string, payload []byte) (*firehose.PutRecordBatchInput, error) {
+func (a *firehoseAction) batch(stream string, payload []byte) (firehosePutRecordBatch, error) {
 	var elems []json.RawMessage
 	if err := json.Unmarshal(payload, &elems); err != nil {
-		return nil, errors.New("batchMode requires the rule output to be a JSON array")
+		return firehosePutRecordBatch{}, errors.New("batchMode requires the rule output to be a JSON array")
 	}
 	if len(elems) == 0 || len(elems) > maxFirehoseBatch {
-		return nil, fmt.Errorf("batchMode requires 1 to %d elements, got %d", maxFirehoseBatch, len(elems))
+		return firehosePutRecordBatch{}, fmt.Errorf("batchMode requires 1 to %d elements, got %d", maxFirehoseBatch, len(elems))
 	}
-	in := &firehose.PutRecordBatchInput{DeliveryStreamName: aws.String(stream)}
+	in := firehosePutRecordBatch{DeliveryStreamName: stream}
 	for _, el := range elems {
-		in.Records = append(in.Records, fhtypes.Record{Data: append(append([]byte{}, el...), a.spec.Separator...)})
+		in.Records = append(in.Records, firehoseRecord{Data: append(append([]byte{}, el...), a.spec.Separator...)})
 	}
 	return in, nil
 }

@@ -3,9 +3,6 @@ package actions
 import (
 	"context"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/kinesis"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -46,10 +43,14 @@ func (a *kinesisAction) Execute(ctx context.Context, out rules.Output) (rules.Re
 	if key == "" {
 		key = a.env.cfg.NewUUID()
 	}
-	in := &kinesis.PutRecordInput{StreamName: aws.String(stream), PartitionKey: aws.String(key), Data: out.Payload}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.kinesis; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.PutRecord(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "kinesis", "PutRecord", verb, in, send)
+	in := kinesisPutRecord{StreamName: stream, PartitionKey: key, Data: out.Payload}
+	return rep, a.env.call(ctx, &rep, "kinesis", "PutRecord", verb, in, a.env.jsonSend(a.env.services.kinesis, "PutRecord", in))
+}
+
+// kinesisPutRecord is PutRecord's input (Data base64 in JSON).
+// AWS: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecord.html#API_PutRecord_RequestSyntax
+type kinesisPutRecord struct {
+	StreamName   string `json:"StreamName"`
+	PartitionKey string `json:"PartitionKey"`
+	Data         []byte `json:"Data"`
 }

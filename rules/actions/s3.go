@@ -1,16 +1,12 @@
 package actions
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
-	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
-
 	"github.com/iotemu/iotemu/rules"
+	"github.com/iotemu/iotemu/rules/actions/internal/awswire"
 )
 
 // S3 is AWS's S3Action: PutObject of the rule output at bucketName/key.
@@ -49,7 +45,7 @@ type s3Action struct {
 	bucket, key *rules.Template
 }
 
-// s3Input is the recorded PutObject input (the SDK's Body is a reader).
+// s3Input is the recorded PutObject input (the body as text).
 type s3Input struct {
 	Bucket string `json:"Bucket"`
 	Key    string `json:"Key"`
@@ -67,13 +63,9 @@ func (a *s3Action) Execute(ctx context.Context, out rules.Output) (rules.Report,
 	}
 	rec := s3Input{Bucket: bucket, Key: key, ACL: a.spec.CannedACL, Body: string(out.Payload)}
 	var send func(context.Context) (any, error)
-	if c := a.env.clients.s3; c != nil {
-		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(key), Body: bytes.NewReader(out.Payload),
-			ContentLength: aws.Int64(int64(len(out.Payload)))}
-		if a.spec.CannedACL != "" {
-			in.ACL = s3types.ObjectCannedACL(a.spec.CannedACL)
-		}
-		send = func(ctx context.Context) (any, error) { return c.PutObject(ctx, in) }
+	if svc := a.env.services.s3; svc != nil {
+		in := awswire.PutObject{Bucket: bucket, Key: key, ACL: a.spec.CannedACL, Body: out.Payload}
+		send = func(ctx context.Context) (any, error) { return a.env.services.wire.PutObject(ctx, *svc, in) }
 	}
 	return rep, a.env.call(ctx, &rep, "s3", "PutObject", verb, rec, send)
 }

@@ -3,9 +3,7 @@ package actions
 import (
 	"context"
 	"fmt"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"net/url"
 
 	"github.com/iotemu/iotemu/rules"
 )
@@ -50,13 +48,39 @@ func (a *snsAction) Execute(ctx context.Context, out rules.Output) (rules.Report
 	if r.err != nil {
 		return rep, fail(verb, r.err)
 	}
-	in := &sns.PublishInput{TargetArn: aws.String(target), Message: aws.String(string(out.Payload))}
+	in := snsPublish{TargetArn: target, Message: string(out.Payload)}
 	if a.spec.MessageFormat == "JSON" {
-		in.MessageStructure = aws.String("json")
+		in.MessageStructure = "json"
 	}
 	var send func(context.Context) (any, error)
-	if c := a.env.clients.sns; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.Publish(ctx, in) }
+	if svc := a.env.services.sns; svc != nil {
+		send = func(ctx context.Context) (any, error) {
+			params := url.Values{"TargetArn": {in.TargetArn}, "Message": {in.Message}}
+			if in.MessageStructure != "" {
+				params.Set("MessageStructure", in.MessageStructure)
+			}
+			var resp snsPublishResponse
+			if err := a.env.services.wire.Query(ctx, *svc, "Publish", params, &resp); err != nil {
+				return nil, err
+			}
+			return resp.Result, nil
+		}
 	}
 	return rep, a.env.call(ctx, &rep, "sns", "Publish", verb, in, send)
+}
+
+// snsPublish is Publish's input, recorded; it is sent as awsQuery
+// parameters of the same names.
+// AWS: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html#API_Publish_RequestParameters
+type snsPublish struct {
+	TargetArn        string `json:"TargetArn"`
+	Message          string `json:"Message"`
+	MessageStructure string `json:"MessageStructure,omitempty"`
+}
+
+// snsPublishResponse is the answer, <PublishResponse><PublishResult>.
+type snsPublishResponse struct {
+	Result struct {
+		MessageID string `xml:"MessageId" json:"MessageId"`
+	} `xml:"PublishResult"`
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sqs"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -48,10 +45,20 @@ func (a *sqsAction) Execute(ctx context.Context, out rules.Output) (rules.Report
 	if a.spec.UseBase64 {
 		body = base64.StdEncoding.EncodeToString(out.Payload)
 	}
-	in := &sqs.SendMessageInput{QueueUrl: aws.String(queue), MessageBody: aws.String(body)}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.sqs; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.SendMessage(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "sqs", "SendMessage", verb, in, send)
+	in := sqsSendMessage{QueueURL: queue, MessageBody: body}
+	return rep, a.env.call(ctx, &rep, "sqs", "SendMessage", verb, sqsRecord{in, 0}, a.env.jsonSend(a.env.services.sqs, "SendMessage", in))
+}
+
+// sqsSendMessage is SendMessage's input on the wire.
+// AWS: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html#API_SendMessage_RequestSyntax
+type sqsSendMessage struct {
+	QueueURL    string `json:"QueueUrl"`
+	MessageBody string `json:"MessageBody"`
+}
+
+// sqsRecord is the recorded input, with the DelaySeconds 0 that the
+// records have always shown (the SDK's input had it; the wire omits it).
+type sqsRecord struct {
+	sqsSendMessage
+	DelaySeconds int `json:"DelaySeconds"`
 }

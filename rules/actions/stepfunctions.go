@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sfn"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -47,12 +44,24 @@ func (a *sfnAction) Execute(ctx context.Context, out rules.Output) (rules.Report
 		return rep, fail(verb, r.err)
 	}
 	arn := fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", a.env.cfg.Region, a.env.cfg.AccountID, machine)
-	in := &sfn.StartExecutionInput{
-		StateMachineArn: aws.String(arn), Name: aws.String(prefix + a.env.cfg.NewUUID()), Input: aws.String(string(out.Payload)),
-	}
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.sfn; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.StartExecution(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "states", "StartExecution", verb, in, send)
+	in := sfnStartExecution{StateMachineArn: arn, Name: prefix + a.env.cfg.NewUUID(), Input: string(out.Payload)}
+	rec := sfnRecord(in)
+	return rep, a.env.call(ctx, &rep, "states", "StartExecution", verb, rec, a.env.jsonSend(a.env.services.sfn, "StartExecution", in))
+}
+
+// sfnStartExecution is StartExecution's input on the wire (the model's
+// member names are lower camel case).
+// AWS: https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html#API_StartExecution_RequestSyntax
+type sfnStartExecution struct {
+	StateMachineArn string `json:"stateMachineArn"`
+	Name            string `json:"name"`
+	Input           string `json:"input"`
+}
+
+// sfnRecord is the recorded input, with the member names the records have
+// always shown (the SDK's field names).
+type sfnRecord struct {
+	StateMachineArn string `json:"StateMachineArn"`
+	Name            string `json:"Name"`
+	Input           string `json:"Input"`
 }

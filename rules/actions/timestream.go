@@ -9,10 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/timestreamwrite"
-	tstypes "github.com/aws/aws-sdk-go-v2/service/timestreamwrite/types"
-
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -91,11 +87,11 @@ const tsVerb = "write records to Timestream table"
 
 func (a *tsAction) Execute(ctx context.Context, out rules.Output) (rules.Report, error) {
 	r := renderer{ctx: ctx, out: out}
-	in := &timestreamwrite.WriteRecordsInput{DatabaseName: aws.String(r.s(a.db)), TableName: aws.String(r.s(a.table))}
-	rep := rules.Report{Type: "timestream", Resource: *in.DatabaseName + "/" + *in.TableName}
-	common := tstypes.Record{TimeUnit: tstypes.TimeUnitMilliseconds}
+	in := writeRecords{DatabaseName: r.s(a.db), TableName: r.s(a.table)}
+	rep := rules.Report{Type: "timestream", Resource: in.DatabaseName + "/" + in.TableName}
+	common := tsRecord{TimeUnit: "MILLISECONDS"}
 	for i := range a.dimNames {
-		common.Dimensions = append(common.Dimensions, tstypes.Dimension{Name: aws.String(r.s(a.dimNames[i])), Value: aws.String(r.s(a.dimValues[i]))})
+		common.Dimensions = append(common.Dimensions, tsDimension{Name: r.s(a.dimNames[i]), Value: r.s(a.dimValues[i])})
 	}
 	when := r.s(a.ts)
 	if r.err != nil {
@@ -105,26 +101,45 @@ func (a *tsAction) Execute(ctx context.Context, out rules.Output) (rules.Report,
 		if _, err := strconv.ParseInt(when, 10, 64); err != nil {
 			return rep, fail(tsVerb, fmt.Errorf("timestamp %q is not an integer", when))
 		}
-		common.TimeUnit = tstypes.TimeUnit(a.spec.Timestamp.Unit)
+		common.TimeUnit = a.spec.Timestamp.Unit
 	} else {
 		when = strconv.FormatInt(messageTime(out, a.env).UnixMilli(), 10)
 	}
-	common.Time = aws.String(when)
+	common.Time = when
 	recs, err := measures(out.Payload)
 	if err != nil {
 		return rep, fail(tsVerb, err)
 	}
 	in.CommonAttributes, in.Records = &common, recs
-	var send func(context.Context) (any, error)
-	if c := a.env.clients.ts; c != nil {
-		send = func(ctx context.Context) (any, error) { return c.WriteRecords(ctx, in) }
-	}
-	return rep, a.env.call(ctx, &rep, "timestream", "WriteRecords", tsVerb, in, send)
+	return rep, a.env.call(ctx, &rep, "timestream", "WriteRecords", tsVerb, in, a.env.jsonSend(a.env.services.ts, "WriteRecords", in))
+}
+
+// writeRecords is WriteRecords' input, recorded and sent.
+// AWS: https://docs.aws.amazon.com/timestream/latest/developerguide/API_WriteRecords.html#API_WriteRecords_RequestSyntax
+type writeRecords struct {
+	DatabaseName     string     `json:"DatabaseName"`
+	TableName        string     `json:"TableName"`
+	CommonAttributes *tsRecord  `json:"CommonAttributes,omitempty"`
+	Records          []tsRecord `json:"Records"`
+}
+
+type tsRecord struct {
+	Dimensions       []tsDimension `json:"Dimensions,omitempty"`
+	MeasureName      string        `json:"MeasureName,omitempty"`
+	MeasureValue     string        `json:"MeasureValue,omitempty"`
+	MeasureValueType string        `json:"MeasureValueType,omitempty"`
+	Time             string        `json:"Time,omitempty"`
+	TimeUnit         string        `json:"TimeUnit,omitempty"`
+}
+
+type tsDimension struct {
+	Name  string `json:"Name"`
+	Value string `json:"Value"`
 }
 
 // measures makes one record per attribute of an object output, sorted by
 // name.
-func measures(payload []byte) ([]tstypes.Record, error) {
+func measures(payload []byte) ([]tsRecord, error) {
 	v, err := decodeJSON(payload)
 	if err != nil {
 		return nil, err
@@ -138,31 +153,32 @@ func measures(payload []byte) ([]tstypes.Record, error) {
 		names = append(names, k)
 	}
 	sort.Strings(names)
-	recs := make([]tstypes.Record, 0, len(names))
+	recs := make([]tsRecord, 0, len(names))
 	for _, k := range names {
 		val, typ := measureOf(obj[k])
 		if typ == "" {
 			continue // null: no measure
 		}
-		recs = append(recs, tstypes.Record{MeasureName: aws.String(k), MeasureValue: aws.String(val), MeasureValueType: typ})
+		recs = append(recs, tsRecord{MeasureName: k, MeasureValue: val, MeasureValueType: typ})
 	}
 	return recs, nil
 }
 
-func measureOf(v any) (string, tstypes.MeasureValueType) {
+// measureOf is a value as a measure and its MeasureValueType.
+func measureOf(v any) (string, string) {
 	switch v := v.(type) {
 	case json.Number:
 		if strings.ContainsAny(v.String(), ".eE") {
-			return v.String(), tstypes.MeasureValueTypeDouble
+			return v.String(), "DOUBLE"
 		}
-		return v.String(), tstypes.MeasureValueTypeBigint
+		return v.String(), "BIGINT"
 	case bool:
-		return strconv.FormatBool(v), tstypes.MeasureValueTypeBoolean
+		return strconv.FormatBool(v), "BOOLEAN"
 	case string:
-		return v, tstypes.MeasureValueTypeVarchar
+		return v, "VARCHAR"
 	case nil:
 		return "", ""
 	}
 	b, _ := json.Marshal(v)
-	return string(b), tstypes.MeasureValueTypeVarchar
+	return string(b), "VARCHAR"
 }

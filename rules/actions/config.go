@@ -18,20 +18,20 @@ const DefaultTimeout = 10 * time.Second
 // Config configures an Env. The zero value records every AWS service
 // request without sending it and posts HTTP actions for real.
 type Config struct {
-	// Region signs SDK requests and appears in ARNs (default us-east-1).
+	// Region signs AWS requests and appears in ARNs (default us-east-1).
 	Region string
 	// AccountID appears in ARNs built from names (default 123456789012).
 	AccountID string
 	// Endpoints are the AWS-compatible endpoints requests go to.
 	Endpoints Endpoints
-	// Credentials sign SDK requests (default "iotemu"/"iotemu").
+	// Credentials sign AWS requests (default "iotemu"/"iotemu").
 	Credentials Credentials
 	// Functions runs the Lambda action's functions. Nil means a
 	// lambdafn.Invoker of its own with no in-process function, sending to
 	// the Lambda endpoint (Endpoints.Lambda, else Base) signed with
 	// Credentials.
 	Functions Invoker
-	// HTTPClient sends HTTP actions and SDK requests (default: a client
+	// HTTPClient sends HTTP actions and AWS requests (default: a client
 	// with Timeout).
 	HTTPClient *http.Client
 	// Timeout bounds each request (default DefaultTimeout).
@@ -109,7 +109,7 @@ func (c Config) withDefaults() Config {
 
 // invokerConfig is the lambdafn.InvokerConfig of these settings: the Lambda
 // endpoint, the HTTP client and the SigV4 credentials of the other
-// actions' SDK requests.
+// actions' AWS requests.
 func (c Config) invokerConfig(functions *lambdafn.Registry) lambdafn.InvokerConfig {
 	return lambdafn.InvokerConfig{
 		Functions: functions, Endpoint: c.Endpoints.endpoint(c.Endpoints.Lambda), HTTPClient: c.HTTPClient,

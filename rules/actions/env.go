@@ -11,10 +11,10 @@ import (
 )
 
 // Env holds what the actions share: the AWS services with an endpoint,
-// the HTTP client, the in-process functions and the state of
-// HTTP destinations. It is safe for concurrent use.
+// the HTTP client, the in-process functions and the state of HTTP
+// destinations. It is safe for concurrent use.
 type Env struct {
-	cfg     Config
+	cfg      Config
 	services services
 
 	mu           sync.Mutex

@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 )
 
-// inputJSON renders an SDK input as JSON with AWS's member names, members
-// left unset omitted (the SDK's structs marshal them as null, and unset
-// enums as ""), keys sorted.
+// inputJSON renders a request input as JSON with AWS's member names for
+// the action's record, members left unset omitted (nil, and "" as the
+// SDK's unset enums were), keys sorted.
 func inputJSON(v any) json.RawMessage {
 	b, err := json.Marshal(v)
 	if err != nil {

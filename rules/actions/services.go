@@ -32,9 +32,9 @@ var (
 
 // services are the services with an endpoint; nil means record-only.
 type services struct {
-	wire                                                       *awswire.Client
+	wire                                                         *awswire.Client
 	sqs, sns, dynamodb, kinesis, firehose, s3, cw, logs, ts, sfn *awswire.Service
-	secrets                                                    *awswire.Service
+	secrets                                                      *awswire.Service
 }
 
 // newServices binds each configured service to its endpoint: static

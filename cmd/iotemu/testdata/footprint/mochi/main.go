@@ -8,8 +8,8 @@ import (
 	"os/signal"
 
 	mqtt "github.com/mochi-mqtt/server/v2"
-	"github.com/mochi-mqtt/server/v2/packets"
 	"github.com/mochi-mqtt/server/v2/listeners"
+	"github.com/mochi-mqtt/server/v2/packets"
 )
 
 func main() {
@@ -39,4 +39,4 @@ func (allow) Provides(b byte) bool {
 	return b == mqtt.OnConnectAuthenticate || b == mqtt.OnACLCheck
 }
 func (allow) OnConnectAuthenticate(*mqtt.Client, packets.Packet) bool { return true }
-func (allow) OnACLCheck(*mqtt.Client, string, bool) bool            { return true }
+func (allow) OnACLCheck(*mqtt.Client, string, bool) bool              { return true }

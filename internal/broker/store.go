@@ -280,10 +280,13 @@ func messageRecord(t, topicName, client string, pk packets.Packet) *storage.Mess
 // Serve).
 func (h *storeHook) StoredClients() ([]storage.Client, error) {
 	var out []storage.Client
-	err := h.store.ForEach(areaSessions, func(_ string, v []byte) error {
+	err := h.store.ForEach(areaSessions, func(key string, v []byte) error {
 		var c storage.Client
 		if err := c.UnmarshalBinary(v); err != nil {
 			return fmt.Errorf("session record: %w", err)
+		}
+		if err := checkSession(key, &c); err != nil {
+			return err
 		}
 		out = append(out, c)
 		return nil
@@ -299,10 +302,13 @@ func (h *storeHook) StoredClients() ([]storage.Client, error) {
 // StoredSubscriptions returns the stored sessions' subscriptions.
 func (h *storeHook) StoredSubscriptions() ([]storage.Subscription, error) {
 	var out []storage.Subscription
-	err := h.store.ForEach(areaSubscriptions, func(_ string, v []byte) error {
+	err := h.store.ForEach(areaSubscriptions, func(key string, v []byte) error {
 		var sub storage.Subscription
 		if err := sub.UnmarshalBinary(v); err != nil {
 			return fmt.Errorf("subscription record: %w", err)
+		}
+		if err := checkSubscription(key, &sub); err != nil {
+			return err
 		}
 		out = append(out, sub)
 		return nil
@@ -328,10 +334,13 @@ func (h *storeHook) StoredRetainedMessages() ([]storage.Message, error) {
 
 func (h *storeHook) messages(area string) ([]storage.Message, error) {
 	var out []storage.Message
-	err := h.store.ForEach(area, func(_ string, v []byte) error {
+	err := h.store.ForEach(area, func(key string, v []byte) error {
 		var m storage.Message
 		if err := m.UnmarshalBinary(v); err != nil {
 			return fmt.Errorf("%s record: %w", area, err)
+		}
+		if err := checkMessage(area, key, &m, area == areaRetained); err != nil {
+			return err
 		}
 		out = append(out, m)
 		return nil

@@ -32,8 +32,15 @@ func (n *Range) String() string {
 	return escape(n.Field) + ":" + open + bound(n.Lo) + " TO " + bound(n.Hi) + closer
 }
 
-// String implements Node.
-func (n *Compare) String() string { return escape(n.Field) + n.Op + quote(n.Value) }
+// String implements Node. A value starting with '=' is escaped: written
+// plainly after "<" or ">" it would lex as part of the operator ("<=").
+func (n *Compare) String() string {
+	v := quote(n.Value)
+	if strings.HasPrefix(v, "=") {
+		v = `\` + v
+	}
+	return escape(n.Field) + n.Op + v
+}
 
 func join(op string, nodes []Node) string {
 	parts := make([]string, len(nodes))

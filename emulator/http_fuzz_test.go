@@ -3,6 +3,8 @@ package emulator
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -12,6 +14,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 )
 
 // fuzzHTTPSeeds are requests the tests send (the SDKs', the CLI's, raw
@@ -56,7 +61,8 @@ var fuzzHTTPSeeds = []struct {
 }
 
 // FuzzHTTP: any request to the HTTP port's handler (control plane,
-// iot-data, apigatewayv2, the iotemu API) or the API Gateway port's
+// iot-data, apigatewayv2, the iotemu API) in permissive and in strict mode
+// (SigV4 and policies decoded first), or to the API Gateway port's
 // (apigatewayv2, @connections) is answered within a bound, without a
 // panic, with a success or an AWS error: a 4xx/5xx with x-amzn-ErrorType
 // and a JSON object carrying a message. One started Server serves every
@@ -66,8 +72,15 @@ func FuzzHTTP(f *testing.F) {
 	for _, s := range fuzzHTTPSeeds {
 		f.Add(s.port, s.method, s.target, s.headers, []byte(s.body))
 	}
-	srv := startFuzzServer(f)
-	handlers := []http.Handler{srv.http, srv.apigw.Handler()}
+	srv := startFuzzServer(f, Config{})
+	strict := startFuzzServer(f, Config{Auth: AuthConfig{Mode: AuthStrict, Credentials: []Credential{fuzzCredential}}})
+	for _, s := range fuzzHTTPSeeds {
+		if s.port == 0 {
+			f.Add(uint8(2), s.method, s.target, s.headers, []byte(s.body))
+			f.Add(uint8(2), s.method, s.target, signedHeaders(f, s.method, s.target, s.headers, s.body), []byte(s.body))
+		}
+	}
+	handlers := []http.Handler{srv.http, srv.apigw.Handler(), strict.http}
 	execs := 0
 	f.Fuzz(func(t *testing.T, port uint8, method, target, headers string, body []byte) {
 		req, ok := fuzzRequest(method, target, headers, body)
@@ -76,8 +89,10 @@ func FuzzHTTP(f *testing.F) {
 		}
 		countExec("FuzzHTTP")
 		if execs++; execs%fuzzResetEvery == 0 {
-			if err := boundedReset(srv); err != nil {
-				t.Fatal(err)
+			for _, s := range []*Server{srv, strict} {
+				if err := boundedReset(s); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 		h := int(port) % len(handlers)
@@ -122,11 +137,45 @@ func boundedReset(srv *Server, areas ...string) error {
 	}
 }
 
-// startFuzzServer starts a Server for a fuzz target, closed at its end.
-func startFuzzServer(tb testing.TB) *Server {
+// fuzzCredential signs the strict server's seeds; its identity may do
+// anything, so that a signed request reaches the decoders behind strict
+// mode's checks.
+var fuzzCredential = Credential{AccessKeyID: "AKIDFUZZ", SecretAccessKey: "fuzz-secret",
+	PolicyDocuments: []string{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}`}}
+
+// signedHeaders returns headers with a SigV4 signature of the request by
+// fuzzCredential, made now, for iot-data or the control plane ("iot").
+func signedHeaders(tb testing.TB, method, target, headers, body string) string {
 	tb.Helper()
+	req, err := http.NewRequest(method, "http://localhost"+target, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: fuzzCredential.AccessKeyID, SecretAccessKey: fuzzCredential.SecretAccessKey}
+	service := "iot"
+	if p := req.URL.Path; strings.HasSuffix(p, "/shadow") || strings.HasPrefix(p, "/api/things/shadow/") ||
+		strings.HasPrefix(p, "/topics/") || strings.HasPrefix(p, "/retainedMessage") || strings.HasPrefix(p, "/connections/") {
+		service = "iotdata"
+	}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, "us-east-1", time.Now()); err != nil {
+		tb.Fatal(err)
+	}
+	for _, h := range []string{"Authorization", "X-Amz-Date", "X-Amz-Content-Sha256"} {
+		if v := req.Header.Get(h); v != "" {
+			headers += "\n" + h + ": " + v
+		}
+	}
+	return strings.TrimPrefix(headers, "\n")
+}
+
+// startFuzzServer starts a Server for a fuzz target, closed at its end.
+func startFuzzServer(tb testing.TB, cfg Config) *Server {
+	tb.Helper()
+	cfg.Logger = slog.New(slog.DiscardHandler)
 	// ECDSA keys: CreateKeysAndCertificate in milliseconds, not an RSA key per exec.
-	srv, err := New(Config{Logger: slog.New(slog.DiscardHandler), Compat: Compat{ECDSAKeysAndCertificate: true}})
+	cfg.Compat.ECDSAKeysAndCertificate = true
+	srv, err := New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

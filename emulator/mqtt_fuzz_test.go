@@ -24,7 +24,7 @@ func FuzzMQTTPackets(f *testing.F) {
 	for _, s := range fuzzMQTTSeeds {
 		f.Add(s.mode, s.data)
 	}
-	srv := startFuzzServer(f)
+	srv := startFuzzServer(f, Config{})
 	by := newFuzzBystander(f, srv.MQTTAddr())
 	execs := 0
 	f.Fuzz(func(t *testing.T, mode uint8, data []byte) {

@@ -11,8 +11,11 @@ import (
 )
 
 // mqttConnect returns an MQTT 3.1.1 CONNECT with a clean session.
-func mqttConnect(id string) []byte {
-	body := append([]byte("\x00\x04MQTT\x04\x02\x00\x3c"), byte(len(id)>>8), byte(len(id)))
+func mqttConnect(id string) []byte { return mqttConnectKeepAlive(id, 60) }
+
+// mqttConnectKeepAlive is mqttConnect with a keep-alive of secs seconds.
+func mqttConnectKeepAlive(id string, secs uint16) []byte {
+	body := append([]byte("\x00\x04MQTT\x04\x02"), byte(secs>>8), byte(secs), byte(len(id)>>8), byte(len(id)))
 	return packet(0x10, append(body, id...))
 }
 

@@ -17,7 +17,7 @@ import (
 )
 
 // buildBinary compiles cmd/iotemu once per test run.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "iotemu")
 	cmd := exec.Command("go", "build", "-ldflags", "-X main.version=v0.0.0-test", "-o", bin, ".")
@@ -30,7 +30,7 @@ func buildBinary(t *testing.T) string {
 // addrFlags returns every listener flag of the binary (the flags named
 // -…-addr) with its default address, read from the usage text, so that a
 // listener added later is covered without editing the tests.
-func addrFlags(t *testing.T) map[string]string {
+func addrFlags(t testing.TB) map[string]string {
 	t.Helper()
 	var usage bytes.Buffer
 	if _, err := loadOptions([]string{"-h"}, func(string) string { return "" }, &usage); !errors.Is(err, errHelp) {
@@ -83,7 +83,7 @@ func startBinary(t *testing.T, bin string, extra ...string) (*exec.Cmd, map[stri
 
 // freePortArgs puts every listener of the binary on a port the system
 // chooses.
-func freePortArgs(t *testing.T) []string {
+func freePortArgs(t testing.TB) []string {
 	t.Helper()
 	var args []string
 	for name := range addrFlags(t) {

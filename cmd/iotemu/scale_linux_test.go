@@ -61,9 +61,24 @@ func TestScaleConnections(t *testing.T) {
 	})
 	t.Run("mochi", func(t *testing.T) {
 		cmd, addr := startPeerMochi(t, buildPeerMochi(t))
-		srv := scaleTarget{name: "mochi", pid: cmd.Process.Pid, addr: addr}
+		srv := scaleTarget{name: "mochi", pid: cmd.Process.Pid, addr: addr, peer: true}
 		srv.run(t, n)
 	})
+}
+
+// scaleRounds is IOTEMU_SCALE_CHURN_ROUNDS, default 5; 0 measures the
+// idle connections of a fresh process (docs/benchmarks.md).
+func scaleRounds(t *testing.T) int {
+	t.Helper()
+	v := os.Getenv("IOTEMU_SCALE_CHURN_ROUNDS")
+	if v == "" {
+		return 5
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		t.Fatalf("IOTEMU_SCALE_CHURN_ROUNDS=%q: want a count", v)
+	}
+	return n
 }
 
 // scaleCount is IOTEMU_SCALE_CONNECTIONS, default 10,000.
@@ -108,6 +123,9 @@ type scaleTarget struct {
 	pid     int
 	addr    string // MQTT over TCP
 	httpURL string // iotemu's HTTP API; empty for the peer
+	// peer: memory is measured, not asserted (mochi's own; see
+	// docs/benchmarks.md on its RSS growing over the churn rounds).
+	peer bool
 }
 
 // sample is what the kernel says of the server process.
@@ -169,6 +187,8 @@ func (s scaleTarget) connected(t *testing.T) int {
 
 func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 
+// run is the load: churn first, while the heap is small, so that what a
+// round leaves behind shows; then the idle connections.
 func (s scaleTarget) run(t *testing.T, n int) {
 	dialers := make([]*net.Dialer, scaleSources)
 	for i := range dialers {
@@ -176,8 +196,46 @@ func (s scaleTarget) run(t *testing.T, n int) {
 	}
 	base := s.sample(t)
 	t.Logf("%s at 0 connections: RSS %s, %d descriptors, %d threads", s.name, mb(base.rss), base.fds, base.threads)
+	s.churn(t, dialers, base, n, scaleRounds(t))
+	s.idle(t, dialers, base, n)
+}
 
-	// Idle: connections held open, sampled at a tenth, half and all.
+// churn runs rounds of n/5 clients: all connect, then half send
+// DISCONNECT and half drop their socket.
+func (s scaleTarget) churn(t *testing.T, dialers []*net.Dialer, base sample, n, count int) {
+	per := max(n/5, 1)
+	var rounds []sample
+	disconnect := packet(0xe0, nil)
+	for r := range count {
+		conns := connectMany(t, dialers, s.addr, fmt.Sprintf("churn-%d", r), per)
+		for i, c := range conns {
+			if i%2 == 0 {
+				_, _ = c.Write(disconnect)
+			}
+			_ = c.Close()
+		}
+		rounds = append(rounds, s.waitEmpty(t, base, fmt.Sprintf("after churn round %d", r+1)))
+		t.Logf("%s after churn round %d (%d clients): RSS %s, %d descriptors, %d threads",
+			s.name, r+1, per, mb(rounds[r].rss), rounds[r].fds, rounds[r].threads)
+	}
+	// RSS is the heap the garbage collector let grow (GOGC=100: up to
+	// twice the live heap between collections) plus stacks, and the
+	// runtime returns freed pages to the system slowly: round 1 sets that
+	// envelope, and rounds 2 to 5, at the same working size, must not keep
+	// adding to it. A leak of issue 13's size (65 KB a client) would add
+	// 390 MB over rounds 3 to 5 of 2,000 clients each.
+	if s.peer || len(rounds) < 3 {
+		return
+	}
+	second, last := rounds[1], rounds[len(rounds)-1]
+	if growth := last.rss - second.rss; growth > second.rss/2+32<<20 {
+		t.Errorf("%s: RSS grew from %s after churn round 2 to %s after round 5", s.name, mb(second.rss), mb(last.rss))
+	}
+}
+
+// idle holds n connections open, sampled at a tenth, half and all, then
+// closes them.
+func (s scaleTarget) idle(t *testing.T, dialers []*net.Dialer, base sample, n int) {
 	var idle []net.Conn
 	t.Cleanup(func() { closeAll(idle) })
 	var peak sample
@@ -194,46 +252,15 @@ func (s scaleTarget) run(t *testing.T, n int) {
 	if peak.fds < base.fds+n {
 		t.Errorf("%s: %d descriptors with %d connections open, want at least %d", s.name, peak.fds, n, base.fds+n)
 	}
-	if limit := int64(idleBudget) * int64(max(n, 10000)) / 10000; peak.rss > limit {
+	if limit := int64(idleBudget) * int64(max(n, 10000)) / 10000; !s.peer && peak.rss > limit {
 		t.Errorf("%s: RSS %s with %d idle connections, want under %s", s.name, mb(peak.rss), n, mb(limit))
 	}
-	if per := (peak.rss - base.rss) / int64(n); per > idleBudget/10000 {
+	if per := (peak.rss - base.rss) / int64(n); !s.peer && per > idleBudget/10000 {
 		t.Errorf("%s: %d B of RSS per idle connection, want under %d", s.name, per, idleBudget/10000)
 	}
 	closeAll(idle)
 	idle = nil
 	s.waitEmpty(t, base, "after the idle connections closed")
-
-	// Churn: rounds of connect all, then half DISCONNECT and half drop.
-	per := max(n/5, 1)
-	var rounds []sample
-	for r := range 5 {
-		conns := connectMany(t, dialers, s.addr, fmt.Sprintf("churn-%d", r), per)
-		disconnect := packet(0xe0, nil)
-		for i, c := range conns {
-			if i%2 == 0 {
-				_, _ = c.Write(disconnect)
-			}
-			_ = c.Close()
-		}
-		rounds = append(rounds, s.waitEmpty(t, base, fmt.Sprintf("after churn round %d", r+1)))
-		t.Logf("%s after churn round %d (%d clients): RSS %s, %d descriptors, %d threads",
-			s.name, r+1, per, mb(rounds[r].rss), rounds[r].fds, rounds[r].threads)
-	}
-	// RSS is the heap the garbage collector let grow (GOGC=100: up to twice
-	// the live heap between collections) plus stacks, and the runtime
-	// returns freed pages to the system slowly; so the bounds are loose:
-	// RSS stays within that envelope of the idle peak's, and rounds 2 to 5,
-	// at the working size of round 1, do not keep adding to it. A leak of
-	// issue 13's size (65 KB a client) would add 650 MB over 10,000 clients.
-	second, last := rounds[1], rounds[len(rounds)-1]
-	if growth := last.rss - second.rss; growth > second.rss/2+32<<20 {
-		t.Errorf("%s: RSS grew from %s after churn round 2 to %s after round 5", s.name, mb(second.rss), mb(last.rss))
-	}
-	if limit := peak.rss + peak.rss/2 + 64<<20; last.rss > limit {
-		t.Errorf("%s: RSS %s after churn, above %s (the idle peak %s and half as much again)", s.name, mb(last.rss),
-			mb(limit), mb(peak.rss))
-	}
 }
 
 // waitEmpty waits until the server holds no client: no connection in

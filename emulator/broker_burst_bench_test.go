@@ -30,10 +30,20 @@ var burstBrokers = []struct {
 	name  string
 	start func(*testing.B) string
 }{
-	{"iotemu", func(b *testing.B) string { return testkit.Start(b, testkit.WithLogLevel(99)).Server().MQTTAddr() }},
-	{"mochi", func(b *testing.B) string { return strings.TrimPrefix(bareMochi(b), "mqtt://") }},
-	{"mosquitto", func(b *testing.B) string { return startMosquitto(b, "") }},
-	{"mosquitto-queues", func(b *testing.B) string { return startMosquitto(b, mosquittoQueues) }},
+	{"iotemu", startBurstIotemu},
+	{"mochi", startBurstMochi},
+	{"mosquitto", func(b *testing.B) string { b.Helper(); return startMosquitto(b, "") }},
+	{"mosquitto-queues", func(b *testing.B) string { b.Helper(); return startMosquitto(b, mosquittoQueues) }},
+}
+
+func startBurstIotemu(b *testing.B) string {
+	b.Helper()
+	return testkit.Start(b, testkit.WithLogLevel(99)).Server().MQTTAddr()
+}
+
+func startBurstMochi(b *testing.B) string {
+	b.Helper()
+	return strings.TrimPrefix(bareMochi(b), "mqtt://")
 }
 
 // mosquittoQueues is mosquitto "configured with queues" (issue 18): its

@@ -17,12 +17,12 @@ import (
 )
 
 // buildBinary compiles cmd/iotemu once per test run.
-func buildBinary(t testing.TB) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "iotemu")
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "iotemu")
 	cmd := exec.Command("go", "build", "-ldflags", "-X main.version=v0.0.0-test", "-o", bin, ".")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+		tb.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
 }
@@ -30,11 +30,11 @@ func buildBinary(t testing.TB) string {
 // addrFlags returns every listener flag of the binary (the flags named
 // -…-addr) with its default address, read from the usage text, so that a
 // listener added later is covered without editing the tests.
-func addrFlags(t testing.TB) map[string]string {
-	t.Helper()
+func addrFlags(tb testing.TB) map[string]string {
+	tb.Helper()
 	var usage bytes.Buffer
 	if _, err := loadOptions([]string{"-h"}, func(string) string { return "" }, &usage); !errors.Is(err, errHelp) {
-		t.Fatalf("-h: %v", err)
+		tb.Fatalf("-h: %v", err)
 	}
 	flags := map[string]string{}
 	re := regexp.MustCompile(`(?m)^\s+-(\S+-addr) string\n(?:.*\n)*?.*\(default "([^"]+)"\)`)
@@ -42,7 +42,7 @@ func addrFlags(t testing.TB) map[string]string {
 		flags[m[1]] = m[2]
 	}
 	if len(flags) < 5 {
-		t.Fatalf("found listener flags %v in the usage text, want every -…-addr flag", flags)
+		tb.Fatalf("found listener flags %v in the usage text, want every -…-addr flag", flags)
 	}
 	return flags
 }
@@ -83,10 +83,10 @@ func startBinary(t *testing.T, bin string, extra ...string) (*exec.Cmd, map[stri
 
 // freePortArgs puts every listener of the binary on a port the system
 // chooses.
-func freePortArgs(t testing.TB) []string {
-	t.Helper()
+func freePortArgs(tb testing.TB) []string {
+	tb.Helper()
 	var args []string
-	for name := range addrFlags(t) {
+	for name := range addrFlags(tb) {
 		args = append(args, "-"+name, "127.0.0.1:0")
 	}
 	return args

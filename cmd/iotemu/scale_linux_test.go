@@ -190,6 +190,7 @@ func mb(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
 // run is the load: churn first, while the heap is small, so that what a
 // round leaves behind shows; then the idle connections.
 func (s scaleTarget) run(t *testing.T, n int) {
+	t.Helper()
 	dialers := make([]*net.Dialer, scaleSources)
 	for i := range dialers {
 		dialers[i] = &net.Dialer{Timeout: scaleWait, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i))}}
@@ -203,6 +204,7 @@ func (s scaleTarget) run(t *testing.T, n int) {
 // churn runs rounds of n/5 clients: all connect, then half send
 // DISCONNECT and half drop their socket.
 func (s scaleTarget) churn(t *testing.T, dialers []*net.Dialer, base sample, n, count int) {
+	t.Helper()
 	per := max(n/5, 1)
 	var rounds []sample
 	disconnect := packet(0xe0, nil)
@@ -236,6 +238,7 @@ func (s scaleTarget) churn(t *testing.T, dialers []*net.Dialer, base sample, n, 
 // idle holds n connections open, sampled at a tenth, half and all, then
 // closes them.
 func (s scaleTarget) idle(t *testing.T, dialers []*net.Dialer, base sample, n int) {
+	t.Helper()
 	var idle []net.Conn
 	t.Cleanup(func() { closeAll(idle) })
 	var peak sample

@@ -39,8 +39,10 @@ const scaleWait = 60 * time.Second
 const idleBudget = 1 << 30
 
 // scaleSources are the loopback source addresses the clients connect
-// from: a closed connection's port stays in TIME-WAIT, and one source
-// address has 28,000 ephemeral ports.
+// from, 127.0.0.101 and up: a closed connection's port stays in TIME-WAIT,
+// one source address has 28,000 ephemeral ports, and these are neither
+// 127.0.0.1 nor the emulator's churn test's (127.0.0.1–16), which may run
+// at the same time.
 const scaleSources = 16
 
 // TestScaleConnections: IOTEMU_SCALE_CONNECTIONS (default 10,000) idle
@@ -193,7 +195,7 @@ func (s scaleTarget) run(t *testing.T, n int) {
 	t.Helper()
 	dialers := make([]*net.Dialer, scaleSources)
 	for i := range dialers {
-		dialers[i] = &net.Dialer{Timeout: scaleWait, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(1+i))}}
+		dialers[i] = &net.Dialer{Timeout: scaleWait, LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, byte(101+i))}}
 	}
 	base := s.sample(t)
 	t.Logf("%s at 0 connections: RSS %s, %d descriptors, %d threads", s.name, mb(base.rss), base.fds, base.threads)

@@ -13,6 +13,7 @@ import (
 	"github.com/iotemu/iotemu/internal/credprovider"
 	"github.com/iotemu/iotemu/policy"
 	iotreg "github.com/iotemu/iotemu/registry"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // The wiring of the IoT control plane (internal/controlplane): the
@@ -49,8 +50,9 @@ func (s *Server) newControlPlane() error {
 		return err
 	}
 	s.sim = sim
+	s.tags = tagging.New()
 	cp, err := controlplane.New(controlplane.Config{
-		Simulator: sim, Now: s.cfg.Now, Destinations: s.actions.Destinations(),
+		Tags: s.tags, Simulator: sim, Now: s.cfg.Now, Destinations: s.actions.Destinations(),
 		Registry: s.iotreg, Rules: s.rules, Actions: s.actions, Endpoints: advertisedHost(s.cfg.AdvertisedHost),
 		Authorizers: s.authorizers, AuthorizerTester: s.customAuth, Jobs: s.jobs, Events: s.events, Index: s.fleet.ix,
 		Provisioning: s.provisioning,

@@ -27,6 +27,7 @@ import (
 	"github.com/iotemu/iotemu/rules"
 	"github.com/iotemu/iotemu/rules/actions"
 	"github.com/iotemu/iotemu/shadow"
+	"github.com/iotemu/iotemu/tagging"
 )
 
 // Server is one emulated AWS IoT Core endpoint: the MQTT broker and the
@@ -48,7 +49,8 @@ type Server struct {
 	apigw       *apigw.Server
 	iotreg      *iotreg.Registry // things, certificates, policies (controlplane.go)
 	control     *controlplane.ControlPlane
-	fleet       *fleet // fleet index and dynamic thing groups (fleetindex.go)
+	tags        *tagging.Store // the tags of every taggable resource (controlplane.go)
+	fleet       *fleet         // fleet index and dynamic thing groups (fleetindex.go)
 	functions   *lambdafn.Registry
 	commands    *lambdafn.Commands // functions run as processes (functions.go)
 	invoker     *lambdafn.Invoker  // the one way every caller invokes a function (functions.go)
@@ -161,6 +163,8 @@ func New(cfg Config) (srv *Server, err error) {
 		if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
 			return nil, err
 		}
+	} else if err := s.applyFixtureConfig(cfg.Fixtures); err != nil {
+		return nil, err
 	}
 	if err := s.persist.initialized(); err != nil {
 		return nil, err

@@ -31,6 +31,26 @@ func (s *Server) Apply(ctx context.Context, set *fixtures.Set) error {
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("apply fixtures: %w", err)
 	}
+	return s.persist.flush() // what was applied from Go is kept as an HTTP change is
+}
+
+// applyFixtureConfig applies what of the fixtures is configuration rather
+// than state, on a data directory restored instead of given the fixtures:
+// the functions and the Lambda endpoints of the APIs' functions (the data
+// directory keeps no function).
+func (s *Server) applyFixtureConfig(set *fixtures.Set) error {
+	if set == nil {
+		return nil
+	}
+	errs := s.applyFunctions(set.Functions)
+	for i, fa := range set.APIs {
+		if err := s.apiEndpoints(fa); err != nil {
+			errs = append(errs, fmt.Errorf("apis[%d] (%s): %w", i, fa.Name, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("apply fixtures: %w", err)
+	}
 	return nil
 }
 

@@ -203,11 +203,13 @@ func (s *Server) withPersistence(h http.Handler) http.Handler {
 // any non-read request but the data plane's publishes, retained messages
 // and shadows (persisted by the broker and the shadow store).
 func changesSnapshots(r *http.Request) bool {
+	p := r.URL.Path
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
-		return false
+		// ConfirmTopicRuleDestination is a GET (the enableUrl a person
+		// opens) that changes a destination.
+		return strings.HasPrefix(p, "/confirmdestination/")
 	}
-	p := r.URL.Path
 	return !strings.HasPrefix(p, "/topics/") && !strings.HasSuffix(p, "/shadow") && p != "/mqtt"
 }
 
@@ -347,5 +349,10 @@ func (s *Server) restoreDataDir() error {
 		return nil
 	}
 	p.add("registry", s.iotreg.Snapshot, s.iotreg.Restore)
+	p.add("tags", s.tags.Snapshot, s.tags.Restore)
+	p.add("rules", s.control.SnapshotRules, s.control.RestoreRules)
+	p.add("destinations", s.actions.Destinations().Snapshot, s.actions.Destinations().Restore)
+	p.add("authorizers", s.authorizers.Snapshot, s.authorizers.Restore)
+	p.add("events", s.events.Snapshot, s.events.Restore)
 	return p.restore()
 }

@@ -51,6 +51,11 @@ func (s *Server) Reset(ctx context.Context, areas ...string) error {
 			errs = append(errs, fmt.Errorf("reset %s: %w", a, err))
 		}
 	}
+	// The data directory forgets what was reset (and keeps the fixtures
+	// put back) also when Reset is called from Go.
+	if err := s.persist.flush(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
 }
 

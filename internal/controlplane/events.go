@@ -2,6 +2,8 @@ package controlplane
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"sort"
 	"sync"
@@ -102,4 +104,46 @@ func (c *ControlPlane) describeEventConfigurations(context.Context, struct{}) (e
 		out.EventConfigurations[t] = eventConfig{Enabled: e.enabled[t]}
 	}
 	return out, nil
+}
+
+// eventsSnapshotVersion is the layout of EventConfigurations.Snapshot.
+const eventsSnapshotVersion = 1
+
+type eventsState struct {
+	Version int             `json:"version"`
+	Enabled map[string]bool `json:"enabled,omitempty"`
+}
+
+// Snapshot encodes the event configurations for the data directory.
+func (e *EventConfigurations) Snapshot() ([]byte, error) {
+	e.mu.RLock()
+	raw, err := json.Marshal(eventsState{Version: eventsSnapshotVersion, Enabled: e.enabled})
+	e.mu.RUnlock()
+	if err != nil {
+		return nil, fmt.Errorf("event configurations snapshot: %w", err)
+	}
+	return raw, nil
+}
+
+// Restore replaces the event configurations with a Snapshot's; bad JSON,
+// another version or an unknown event type is refused and nothing changes.
+func (e *EventConfigurations) Restore(raw []byte) error {
+	var doc eventsState
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("event configurations restore: %w", err)
+	}
+	if doc.Version != eventsSnapshotVersion {
+		return fmt.Errorf("event configurations restore: snapshot version %d, want %d", doc.Version, eventsSnapshotVersion)
+	}
+	enabled := map[string]bool{}
+	for t, on := range doc.Enabled {
+		if !known(t) {
+			return fmt.Errorf("event configurations restore: unknown event type %q", t)
+		}
+		enabled[t] = on
+	}
+	e.mu.Lock()
+	e.enabled = enabled
+	e.mu.Unlock()
+	return nil
 }

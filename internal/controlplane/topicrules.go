@@ -29,6 +29,7 @@ type RuleEngine interface {
 	Remove(name string) error
 	Enable(name string) error
 	Disable(name string) error
+	Load([]rules.Loaded) error // the data directory's restore
 }
 
 var _ RuleEngine = (*rules.Engine)(nil)

@@ -1,0 +1,83 @@
+package emulator_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/iot"
+	"github.com/aws/aws-sdk-go-v2/service/iot/types"
+
+	"github.com/iotemu/iotemu/testkit"
+)
+
+// TestDataDirKeepsRulesAndAuthorizers: topic rules (their actions as
+// given, their disabled state), topic rule destinations, custom
+// authorizers and the default one, tags and event configurations written
+// with the SDK are there after a restart on the same directory.
+func TestDataDirKeepsRulesAndAuthorizers(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	emu := testkit.Start(t, testkit.WithDataDir(dir))
+	c := iotClient(emu)
+	if _, err := c.CreateTopicRule(ctx, &iot.CreateTopicRuleInput{RuleName: aws.String("fwd"), Tags: aws.String("team=iot"),
+		TopicRulePayload: &types.TopicRulePayload{Sql: aws.String("SELECT temp FROM 'sensors/+'"), AwsIotSqlVersion: aws.String("2016-03-23"),
+			Actions: []types.Action{{Republish: &types.RepublishAction{Topic: aws.String("out/${topic(2)}"), RoleArn: aws.String("arn:aws:iam::123456789012:role/r")}}},
+			ErrorAction: &types.Action{Sqs: &types.SqsAction{QueueUrl: aws.String("https://sqs.us-east-1.amazonaws.com/123456789012/q"),
+				RoleArn: aws.String("arn:aws:iam::123456789012:role/r")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DisableTopicRule(ctx, &iot.DisableTopicRuleInput{RuleName: aws.String("fwd")}); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := c.CreateTopicRuleDestination(ctx, &iot.CreateTopicRuleDestinationInput{DestinationConfiguration: &types.TopicRuleDestinationConfiguration{
+		VpcConfiguration: &types.VpcDestinationConfiguration{SubnetIds: []string{"subnet-1"}, VpcId: aws.String("vpc-1"),
+			RoleArn: aws.String("arn:aws:iam::123456789012:role/r")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateAuthorizer(ctx, &iot.CreateAuthorizerInput{AuthorizerName: aws.String("auth"),
+		AuthorizerFunctionArn: aws.String("arn:aws:lambda:us-east-1:123456789012:function:auth"), SigningDisabled: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetDefaultAuthorizer(ctx, &iot.SetDefaultAuthorizerInput{AuthorizerName: aws.String("auth")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateEventConfigurations(ctx, &iot.UpdateEventConfigurationsInput{
+		EventConfigurations: map[string]types.Configuration{"THING": {Enabled: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := c.GetTopicRule(ctx, &iot.GetTopicRuleInput{RuleName: aws.String("fwd")})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	emu = restart(t, emu, dir)
+	c = iotClient(emu)
+	rule, err := c.GetTopicRule(ctx, &iot.GetTopicRuleInput{RuleName: aws.String("fwd")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rule.Rule
+	if !aws.ToBool(r.RuleDisabled) || aws.ToString(r.Sql) != "SELECT temp FROM 'sensors/+'" || len(r.Actions) != 1 ||
+		r.Actions[0].Republish == nil || r.ErrorAction == nil || r.ErrorAction.Sqs == nil || !r.CreatedAt.Equal(*before.Rule.CreatedAt) {
+		t.Fatalf("rule after restart: %+v", r)
+	}
+	tags, err := c.ListTagsForResource(ctx, &iot.ListTagsForResourceInput{ResourceArn: rule.RuleArn})
+	if err != nil || len(tags.Tags) != 1 || aws.ToString(tags.Tags[0].Value) != "iot" {
+		t.Fatalf("rule tags after restart: %v %+v", err, tags)
+	}
+	if got, err := c.GetTopicRuleDestination(ctx, &iot.GetTopicRuleDestinationInput{Arn: dst.TopicRuleDestination.Arn}); err != nil ||
+		got.TopicRuleDestination.VpcProperties == nil {
+		t.Fatalf("destination after restart: %v %+v", err, got)
+	}
+	def, err := c.DescribeDefaultAuthorizer(ctx, &iot.DescribeDefaultAuthorizerInput{})
+	if err != nil || aws.ToString(def.AuthorizerDescription.AuthorizerName) != "auth" {
+		t.Fatalf("default authorizer after restart: %v %+v", err, def)
+	}
+	ev, err := c.DescribeEventConfigurations(ctx, &iot.DescribeEventConfigurationsInput{})
+	if err != nil || !ev.EventConfigurations["THING"].Enabled || ev.EventConfigurations["JOB"].Enabled {
+		t.Fatalf("event configurations after restart: %v %+v", err, ev)
+	}
+}

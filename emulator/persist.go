@@ -122,6 +122,11 @@ func (p *persistence) flush() error {
 	return nil
 }
 
+// commit is the services' hook for a change made without an HTTP request
+// (a device's MQTT request, a timer): the change is written before the
+// service publishes what it answers. In memory it does nothing.
+func (s *Server) commit(context.Context) error { return s.persist.flush() }
+
 func (p *persistence) close() error {
 	if p == nil {
 		return nil
@@ -354,5 +359,6 @@ func (s *Server) restoreDataDir() error {
 	p.add("destinations", s.actions.Destinations().Snapshot, s.actions.Destinations().Restore)
 	p.add("authorizers", s.authorizers.Snapshot, s.authorizers.Restore)
 	p.add("events", s.events.Snapshot, s.events.Restore)
+	p.add("jobs", s.jobs.Snapshot, s.jobs.Restore)
 	return p.restore()
 }

@@ -81,3 +81,43 @@ func TestDataDirKeepsRulesAndAuthorizers(t *testing.T) {
 		t.Fatalf("event configurations after restart: %v %+v", err, ev)
 	}
 }
+
+// TestDataDirKeepsJobs: a job, its template and an execution moved to
+// IN_PROGRESS by the device over MQTT (acknowledged by update/accepted)
+// are there after a restart, and the device goes on from that version.
+func TestDataDirKeepsJobs(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	emu := testkit.Start(t, testkit.WithDataDir(dir), testkit.WithThing("dev1", nil))
+	c := iotClient(emu)
+	if _, err := c.CreateJobTemplate(ctx, &iot.CreateJobTemplateInput{JobTemplateId: aws.String("tpl"),
+		Description: aws.String("a template"), Document: aws.String(`{"operation":"reboot"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateJob(ctx, &iot.CreateJobInput{JobId: aws.String("j1"),
+		JobTemplateArn: aws.String("arn:aws:iot:us-east-1:123456789012:jobtemplate/tpl"),
+		Targets:        []string{"arn:aws:iot:us-east-1:123456789012:thing/dev1"}}); err != nil {
+		t.Fatal(err)
+	}
+	dev := emu.Connect(t, "dev1")
+	updates := dev.Subscribe(t, "$aws/things/dev1/jobs/j1/update/accepted", 1)
+	dev.Publish(t, "$aws/things/dev1/jobs/j1/update", 1, false, []byte(`{"status":"IN_PROGRESS","statusDetails":{"step":"download"}}`))
+	decodeReply(t, updates.Next(t, jobsWait), "$aws/things/dev1/jobs/j1/update/accepted")
+	dev.Disconnect()
+
+	emu = restart(t, emu, dir)
+	c = iotClient(emu)
+	ex, err := c.DescribeJobExecution(ctx, &iot.DescribeJobExecutionInput{JobId: aws.String("j1"), ThingName: aws.String("dev1")})
+	if err != nil || ex.Execution.Status != types.JobExecutionStatusInProgress || ex.Execution.VersionNumber != 2 ||
+		ex.Execution.StatusDetails.DetailsMap["step"] != "download" {
+		t.Fatalf("execution after restart: %v %+v", err, ex)
+	}
+	if _, err := c.DescribeJobTemplate(ctx, &iot.DescribeJobTemplateInput{JobTemplateId: aws.String("tpl")}); err != nil {
+		t.Fatalf("template after restart: %v", err)
+	}
+	dev = emu.Connect(t, "dev1")
+	updates = dev.Subscribe(t, "$aws/things/dev1/jobs/j1/update/accepted", 1)
+	dev.Publish(t, "$aws/things/dev1/jobs/j1/update", 1, false, []byte(`{"status":"SUCCEEDED","expectedVersion":2}`))
+	decodeReply(t, updates.Next(t, jobsWait), "$aws/things/dev1/jobs/j1/update/accepted")
+}

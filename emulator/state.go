@@ -140,7 +140,7 @@ const recordsPerRule = 20
 func (s *Server) State(ctx context.Context) (State, error) {
 	st := State{
 		Connections: s.connectionsState(), Retained: s.retainedState(), Things: s.thingsState(),
-		Certificates: s.certificatesState(), Rules: s.rulesState(), APIGateway: s.apigwState(), Jobs: s.jobs.Snapshot(),
+		Certificates: s.certificatesState(), Rules: s.rulesState(), APIGateway: s.apigwState(), Jobs: s.jobs.States(),
 	}
 	var err error
 	if st.Shadows, err = s.shadowsState(ctx); err != nil {
@@ -171,7 +171,7 @@ func (s *Server) areaState(ctx context.Context, area string) (any, bool, error) 
 	case AreaAPIGateway:
 		return s.apigwState(), true, nil
 	case AreaJobs:
-		j := s.jobs.Snapshot()
+		j := s.jobs.States()
 		if j == nil {
 			j = []jobs.JobState{}
 		}

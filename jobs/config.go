@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,6 +42,12 @@ type Config struct {
 	Logger *slog.Logger
 	// Limits are the AWS quotas; zero fields take AWS's values.
 	Limits Limits
+	// Commit, when set, is called after every change and before any
+	// message about it (an accepted reply, jobs/notify, an event) is
+	// published, with no lock held: the data directory writes the change
+	// there, so that what a device was told survives a crash. When it
+	// fails, nothing is published (the device sees no accepted reply).
+	Commit func(ctx context.Context) error
 }
 
 // Limits are the Jobs quotas. A zero field means the AWS value.

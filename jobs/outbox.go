@@ -75,9 +75,16 @@ func (b *batch) finish() []outMsg {
 	return append(out, b.msgs...)
 }
 
-// flush publishes msgs; the caller must not hold the lock. Publishing
-// failures are logged, not returned: the state change already happened.
+// flush commits the change (Config.Commit), then publishes msgs; the
+// caller must not hold the lock. Publishing failures are logged, not
+// returned: the state change already happened.
 func (s *Service) flush(ctx context.Context, msgs []outMsg) {
+	if s.cfg.Commit != nil {
+		if err := s.cfg.Commit(ctx); err != nil {
+			s.log.ErrorContext(ctx, "jobs change not committed; its messages are not published", "err", err)
+			return
+		}
+	}
 	for _, m := range msgs {
 		if err := s.send(ctx, m); err != nil {
 			s.log.WarnContext(ctx, "jobs publish failed", "topic", m.topic, "err", err)

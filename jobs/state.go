@@ -28,9 +28,9 @@ type JobExecutionState struct {
 	QueuedAt        time.Time `json:"queuedAt"`
 }
 
-// Snapshot returns every job, in creation order, with its executions by
+// States returns every job, in creation order, with its executions by
 // thing name then execution number.
-func (s *Service) Snapshot() []JobState {
+func (s *Service) States() []JobState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	all := make([]*job, 0, len(s.jobs))

@@ -57,6 +57,11 @@ func (s *Server) refuseCertificate(cert *x509.Certificate) bool {
 	// configuration (UNCONFIRMED: JITR is documented without an enablement
 	// step; docs/compatibility.md).
 	ctx := context.Background()
+	// The registered certificate (and below, what JITP made) is in the data
+	// directory before the event announces it and before the CONNACK.
+	if err := s.commit(ctx); err != nil {
+		s.log.Error("data directory write failed after just-in-time registration", "certificateId", reg.Certificate.ID, "error", err)
+	}
 	ev, _ := json.Marshal(certificateRegisteredEvent{
 		CertificateID: reg.Certificate.ID, CACertificateID: reg.CA.ID, Timestamp: s.cfg.Now().UnixMilli(),
 		CertificateStatus: string(reg.Certificate.Status), AWSAccountID: s.cfg.AccountID,
@@ -68,6 +73,9 @@ func (s *Server) refuseCertificate(cert *x509.Certificate) bool {
 	if reg.New && reg.CA.RegistrationConfig != nil && s.provisionJIT != nil {
 		if err := s.provisionJIT(ctx, reg); err != nil {
 			s.log.Warn("just-in-time provisioning failed", "certificateId", reg.Certificate.ID, "caCertificateId", reg.CA.ID, "error", err)
+		}
+		if err := s.commit(ctx); err != nil {
+			s.log.Error("data directory write failed after just-in-time provisioning", "certificateId", reg.Certificate.ID, "error", err)
 		}
 	}
 	return true

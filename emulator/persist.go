@@ -360,5 +360,6 @@ func (s *Server) restoreDataDir() error {
 	p.add("authorizers", s.authorizers.Snapshot, s.authorizers.Restore)
 	p.add("events", s.events.Snapshot, s.events.Restore)
 	p.add("jobs", s.jobs.Snapshot, s.jobs.Restore)
+	p.add("provisioning", s.provisioning.Snapshot, s.provisioning.Restore)
 	return p.restore()
 }

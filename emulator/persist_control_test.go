@@ -2,12 +2,15 @@ package emulator_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
 
+	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/testkit"
 )
 
@@ -120,4 +123,66 @@ func TestDataDirKeepsJobs(t *testing.T) {
 	updates = dev.Subscribe(t, "$aws/things/dev1/jobs/j1/update/accepted", 1)
 	dev.Publish(t, "$aws/things/dev1/jobs/j1/update", 1, false, []byte(`{"status":"SUCCEEDED","expectedVersion":2}`))
 	decodeReply(t, updates.Next(t, jobsWait), "$aws/things/dev1/jobs/j1/update/accepted")
+}
+
+// TestDataDirKeepsProvisioning: a provisioning template (and its second
+// version), the certificate of CreateKeysAndCertificate over MQTT and the
+// thing RegisterThing made are there after a restart; an ownership token
+// issued before the restart is spent after it.
+func TestDataDirKeepsProvisioning(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	emu := testkit.Start(t, testkit.WithDataDir(dir), testkit.WithConfig(func(c *emulator.Config) { c.Compat.ECDSAKeysAndCertificate = true }))
+	c := iotClient(emu)
+	createFleetTemplate(t, c, "fleet", fleetDeviceTemplate)
+	if _, err := c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("SensorPolicy"), PolicyDocument: aws.String(testkit.AllowAllPolicy)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateProvisioningTemplateVersion(ctx, &iot.CreateProvisioningTemplateVersionInput{TemplateName: aws.String("fleet"),
+		TemplateBody: aws.String(fleetDeviceTemplate), SetAsDefault: true}); err != nil {
+		t.Fatal(err)
+	}
+	dev := emu.Connect(t, "dev")
+	created := dev.Subscribe(t, "$aws/certificates/create/json/accepted", 1)
+	dev.Publish(t, "$aws/certificates/create/json", 1, false, nil)
+	var keys struct{ CertificateID, CertificateOwnershipToken string }
+	if err := json.Unmarshal(created.Next(t, wait).Payload, &keys); err != nil || keys.CertificateOwnershipToken == "" {
+		t.Fatalf("create keys: %v %+v", err, keys)
+	}
+	// A second token, used only after the restart.
+	dev.Publish(t, "$aws/certificates/create/json", 1, false, nil)
+	var later struct{ CertificateID, CertificateOwnershipToken string }
+	if err := json.Unmarshal(created.Next(t, wait).Payload, &later); err != nil {
+		t.Fatal(err)
+	}
+	provisioned := dev.Subscribe(t, "$aws/provisioning-templates/fleet/provision/json/accepted", 1)
+	dev.Publish(t, "$aws/provisioning-templates/fleet/provision/json", 1, false,
+		[]byte(`{"certificateOwnershipToken":"`+keys.CertificateOwnershipToken+`","parameters":{"SerialNumber":"1"}}`))
+	provisioned.Next(t, wait)
+	dev.Disconnect()
+
+	emu = restart(t, emu, dir, testkit.WithConfig(func(c *emulator.Config) { c.Compat.ECDSAKeysAndCertificate = true }))
+	c = iotClient(emu)
+	tpl, err := c.DescribeProvisioningTemplate(ctx, &iot.DescribeProvisioningTemplateInput{TemplateName: aws.String("fleet")})
+	if err != nil || aws.ToInt32(tpl.DefaultVersionId) != 2 {
+		t.Fatalf("template after restart: %v %+v", err, tpl)
+	}
+	if _, err := c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("sensor-1")}); err != nil {
+		t.Fatalf("provisioned thing after restart: %v", err)
+	}
+	cert, err := c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: aws.String(keys.CertificateID)})
+	if err != nil || cert.CertificateDescription.Status != types.CertificateStatusActive {
+		t.Fatalf("provisioned certificate after restart: %v %+v", err, cert)
+	}
+	dev = emu.Connect(t, "dev")
+	provisioned = dev.Subscribe(t, "$aws/provisioning-templates/fleet/provision/json/+", 1)
+	dev.Publish(t, "$aws/provisioning-templates/fleet/provision/json", 1, false,
+		[]byte(`{"certificateOwnershipToken":"`+later.CertificateOwnershipToken+`","parameters":{"SerialNumber":"2"}}`))
+	if m := provisioned.Next(t, wait); !strings.HasSuffix(m.Topic, "/accepted") {
+		t.Fatalf("RegisterThing with a token from before the restart: %s %s", m.Topic, m.Payload)
+	}
+	if _, err := c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("sensor-2")}); err != nil {
+		t.Fatalf("thing of a token from before the restart: %v", err)
+	}
 }

@@ -72,6 +72,9 @@ func (s *Server) runProvisioningTimers(ctx context.Context) {
 			return
 		case <-t.C():
 			s.provisioning.Sweep(ctx)
+			if err := s.commit(ctx); err != nil { // what the sweep deleted
+				s.log.Error("data directory write failed after the provisioning sweep", "error", err)
+			}
 		}
 	}
 }
@@ -90,6 +93,12 @@ func (s *Server) handleProvisioningMQTT(ctx context.Context, m Message) {
 	}
 	reply, ok := s.provisioning.HandleMQTT(ctx, req)
 	if !ok {
+		return
+	}
+	// What the request created (certificate, token, thing, attachments) is
+	// in the data directory before the accepted reply tells the device.
+	if err := s.commit(ctx); err != nil {
+		s.log.Error("fleet provisioning reply withheld: the data directory write failed", "topic", reply.Topic, "error", err)
 		return
 	}
 	if client == "" { // published through the HTTP API or from Go: an ordinary publish

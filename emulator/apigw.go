@@ -43,7 +43,8 @@ func (s *Server) newAPIGateway() error {
 		// The emulator's HTTP timeouts apply to the API port too.
 		HTTPReadTimeout: s.cfg.HTTPTimeouts.Read, HTTPIdleTimeout: s.cfg.HTTPTimeouts.Idle,
 		// The apigatewayv2 control plane, built next on this server.
-		ControlPlane: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) }),
+		// Its changes pass the same data-directory flush as on the HTTP port.
+		ControlPlane: s.withPersistence(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.apigwv2.Handler().ServeHTTP(w, r) })),
 	})
 	if err != nil {
 		return fmt.Errorf("set up api gateway: %w", err)

@@ -361,5 +361,6 @@ func (s *Server) restoreDataDir() error {
 	p.add("events", s.events.Snapshot, s.events.Restore)
 	p.add("jobs", s.jobs.Snapshot, s.jobs.Restore)
 	p.add("provisioning", s.provisioning.Snapshot, s.provisioning.Restore)
+	p.add("apigatewayv2", s.apigwv2.Snapshot, s.apigwv2.Restore)
 	return p.restore()
 }

@@ -70,8 +70,13 @@ type Config struct {
 	// DataDir, when set, keeps the emulator's state in this directory
 	// (internal/datadir, one bbolt file) so that a restart finds it again:
 	// the registry, certificates and the CA, policies, shadows, retained
-	// messages and MQTT persistent sessions. Every change is committed before
-	// it is acknowledged. Empty (the default) keeps everything in memory.
+	// messages, MQTT persistent sessions, topic rules and destinations,
+	// custom authorizers, jobs and job templates, provisioning templates,
+	// apigatewayv2 APIs, tags and the account's settings (event and
+	// indexing configurations, logging options, domain configurations).
+	// Not live connections, faults or the clock. Every change is committed
+	// before it is acknowledged. Empty (the default) keeps everything in
+	// memory.
 	// A directory another emulator has open, or one of another format
 	// version, makes New fail.
 	DataDir string

@@ -362,5 +362,7 @@ func (s *Server) restoreDataDir() error {
 	p.add("jobs", s.jobs.Snapshot, s.jobs.Restore)
 	p.add("provisioning", s.provisioning.Snapshot, s.provisioning.Restore)
 	p.add("apigatewayv2", s.apigwv2.Snapshot, s.apigwv2.Restore)
+	p.add("controlplane", s.control.SnapshotSettings, s.control.RestoreSettings)
+	p.add("indexing", s.fleet.ix.SnapshotConfig, s.fleet.ix.RestoreConfig)
 	return p.restore()
 }

@@ -186,3 +186,53 @@ func TestDataDirKeepsProvisioning(t *testing.T) {
 		t.Fatalf("thing of a token from before the restart: %v", err)
 	}
 }
+
+// TestDataDirKeepsSettings: the fleet indexing configuration, the logging
+// options, a domain configuration and a role alias written with the SDK
+// are there after a restart.
+func TestDataDirKeepsSettings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	emu := testkit.Start(t, testkit.WithDataDir(dir))
+	c := iotClient(emu)
+	if _, err := c.UpdateIndexingConfiguration(ctx, &iot.UpdateIndexingConfigurationInput{
+		ThingIndexingConfiguration: &types.ThingIndexingConfiguration{ThingIndexingMode: types.ThingIndexingModeRegistry}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SetV2LoggingOptions(ctx, &iot.SetV2LoggingOptionsInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/log"),
+		DefaultLogLevel: types.LogLevelWarn}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateDomainConfiguration(ctx, &iot.CreateDomainConfigurationInput{DomainConfigurationName: aws.String("custom")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateRoleAlias(ctx, &iot.CreateRoleAliasInput{RoleAlias: aws.String("alias"),
+		RoleArn: aws.String("arn:aws:iam::123456789012:role/device")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("lamp")}); err != nil {
+		t.Fatal(err)
+	}
+
+	emu = restart(t, emu, dir)
+	c = iotClient(emu)
+	ix, err := c.GetIndexingConfiguration(ctx, &iot.GetIndexingConfigurationInput{})
+	if err != nil || ix.ThingIndexingConfiguration.ThingIndexingMode != types.ThingIndexingModeRegistry {
+		t.Fatalf("indexing configuration after restart: %v %+v", err, ix)
+	}
+	found, err := c.SearchIndex(ctx, &iot.SearchIndexInput{QueryString: aws.String("thingName:lamp")})
+	if err != nil || len(found.Things) != 1 {
+		t.Fatalf("the index after restart: %v %+v", err, found)
+	}
+	lo, err := c.GetV2LoggingOptions(ctx, &iot.GetV2LoggingOptionsInput{})
+	if err != nil || lo.DefaultLogLevel != types.LogLevelWarn {
+		t.Fatalf("logging options after restart: %v %+v", err, lo)
+	}
+	if _, err := c.DescribeDomainConfiguration(ctx, &iot.DescribeDomainConfigurationInput{DomainConfigurationName: aws.String("custom")}); err != nil {
+		t.Fatalf("domain configuration after restart: %v", err)
+	}
+	if _, err := c.DescribeRoleAlias(ctx, &iot.DescribeRoleAliasInput{RoleAlias: aws.String("alias")}); err != nil {
+		t.Fatalf("role alias after restart: %v", err)
+	}
+}

@@ -74,7 +74,7 @@ func loadOptions(args []string, getenv func(string) string, stderr io.Writer) (o
 	fs.StringVar(&c.TLS.KeyFile, "tls-key", env("TLS_KEY", ""), "PEM private key of -tls-cert (IOTEMU_TLS_KEY)")
 	fs.StringVar(&c.AdvertisedHost, "advertised-host", env("ADVERTISED_HOST", "localhost"), "host (or host:port) DescribeEndpoint returns to clients (IOTEMU_ADVERTISED_HOST)")
 	fs.StringVar(&c.DataDir, "data-dir", env("DATA_DIR", ""),
-		"keep the registry, certificates and CA, shadows, retained messages and MQTT persistent sessions in this directory across restarts (IOTEMU_DATA_DIR) (default: memory only)")
+		"keep the registry, certificates and CA, shadows, retained messages, MQTT persistent sessions, topic rules, authorizers, jobs, provisioning templates, WebSocket APIs, tags and account settings in this directory across restarts; not live connections, faults or the clock (IOTEMU_DATA_DIR) (default: memory only)")
 	fs.StringVar(&c.CertsDir, "certs-dir", env("CERTS_DIR", ""), "folder receiving the fixtures' certificates, keys and the CA (IOTEMU_CERTS_DIR)")
 	fs.StringVar(&c.TLS.WriteCAFile, "tls-write-ca", env("TLS_WRITE_CA", ""), "write the CA certificate (PEM) to this file at start (IOTEMU_TLS_WRITE_CA) (default: none; always served at /ca.pem)")
 	hosts := fs.String("tls-hosts", env("TLS_HOSTS", ""), "comma-separated extra host names or IPs for the server certificate (IOTEMU_TLS_HOSTS)")

@@ -54,11 +54,15 @@ func must(t *testing.T, tok paho.Token) {
 }
 
 // TestCrashKeepsAcknowledged: clients write through every kind the data
-// directory keeps (the registry and certificates with the Go SDK, a shadow
-// over MQTT, a retained message, a persistent session with queued QoS 1
-// messages), the binary is killed with SIGKILL right after the last
-// acknowledgement, and the binary started again on the directory has all of
-// it; the shadow's version does not go backwards.
+// directory keeps (with the Go SDK: the registry and certificates, topic
+// rules, a destination, custom authorizers, tags, jobs and job templates,
+// provisioning templates, a WebSocket API on the API Gateway port, the
+// account's settings; over MQTT with paho: a shadow, a retained message, a
+// persistent session with queued QoS 1 messages, a job execution update, a
+// fleet provisioning RegisterThing), the binary is killed with SIGKILL right
+// after the last acknowledgement, and the binary started again on the
+// directory has all of it, read back with the same clients; the shadow's
+// version does not go backwards.
 func TestCrashKeepsAcknowledged(t *testing.T) {
 	bin := buildBinary(t)
 	dir := t.TempDir()
@@ -83,6 +87,8 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	if _, err := c.AttachThingPrincipal(ctx, &iot.AttachThingPrincipalInput{ThingName: aws.String("lamp"), Principal: keys.CertificateArn}); err != nil {
 		t.Fatal(err)
 	}
+
+	writeControlPlane(t, c, eps)
 
 	// A persistent session subscribed to cmd/#, then offline.
 	sub := mqttClient(t, eps[epMQTT], "sub", false, nil)
@@ -111,6 +117,10 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	for i := range 10 {
 		must(t, dev.Publish(fmt.Sprintf("cmd/%d", i), 1, false, "queued"))
 	}
+	// The last acknowledgements before the kill: a job execution update
+	// and a fleet provisioning RegisterThing, each answered accepted.
+	expectAccepted(t, dev, "$aws/things/lamp/jobs/j1/update", `{"status":"IN_PROGRESS","statusDetails":{"step":"download"}}`)
+	registerThing(t, eps[epMQTT])
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -147,6 +157,11 @@ func TestCrashKeepsAcknowledged(t *testing.T) {
 	if err != nil || string(ret.Payload) != "online" {
 		t.Fatalf("retained message after the crash: %v", err)
 	}
+	checkControlPlane(t, c, eps)
+	// The device goes on from the version it was told.
+	dev = mqttClient(t, eps[epMQTT], "lamp", true, nil)
+	expectAccepted(t, dev, "$aws/things/lamp/jobs/j1/update", `{"status":"SUCCEEDED","expectedVersion":2}`)
+	dev.Disconnect(0)
 	got := make(chan string, 32)
 	sub = mqttClient(t, eps[epMQTT], "sub", false, func(_ paho.Client, m paho.Message) { got <- m.Topic() })
 	defer sub.Disconnect(0)

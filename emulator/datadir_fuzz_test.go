@@ -189,7 +189,8 @@ func checkTemplateAreas(tb testing.TB, records []storedRecord) {
 	}
 	areas = slices.Compact(areas)
 	for _, want := range []string{"meta", "ca", "emulator", "registry", "shadows", "mqtt-sessions", "mqtt-subscriptions",
-		"mqtt-inflight", "mqtt-retained", "mqtt-accepted"} {
+		"mqtt-inflight", "mqtt-retained", "mqtt-accepted", "tags", "rules", "destinations", "authorizers", "events", "jobs",
+		"provisioning", "apigatewayv2", "controlplane", "indexing"} {
 		if !slices.Contains(areas, want) {
 			tb.Fatalf("the template directory has no %s area (it has %v)", want, areas)
 		}

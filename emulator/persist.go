@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -364,5 +365,31 @@ func (s *Server) restoreDataDir() error {
 	p.add("apigatewayv2", s.apigwv2.Snapshot, s.apigwv2.Restore)
 	p.add("controlplane", s.control.SnapshotSettings, s.control.RestoreSettings)
 	p.add("indexing", s.fleet.ix.SnapshotConfig, s.fleet.ix.RestoreConfig)
-	return p.restore()
+	if err := p.restore(); err != nil {
+		return err
+	}
+	return s.indexRestoredShadows(context.Background())
+}
+
+// indexRestoredShadows gives the fleet index the shadows loaded from the
+// data directory (it learns later ones from the shadows' documents
+// messages, which a restore does not publish).
+func (s *Server) indexRestoredShadows(ctx context.Context) error {
+	all, err := s.shadows.All(ctx)
+	if err != nil {
+		return fmt.Errorf("data directory: index restored shadows: %w", err)
+	}
+	for _, e := range all {
+		doc, err := s.shadows.Get(ctx, e.Thing, e.Name)
+		if errors.Is(err, shadow.ErrShadowNotFound) || errors.Is(err, shadow.ErrThingNotFound) {
+			continue // a deleted shadow's tombstone
+		}
+		if err != nil {
+			return fmt.Errorf("data directory: index restored shadow %s %q: %w", e.Thing, e.Name, err)
+		}
+		if err := s.fleet.ix.PutShadow(e.Thing, e.Name, doc); err != nil {
+			return fmt.Errorf("data directory: index restored shadow %s %q: %w", e.Thing, e.Name, err)
+		}
+	}
+	return nil
 }

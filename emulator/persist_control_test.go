@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iot"
 	"github.com/aws/aws-sdk-go-v2/service/iot/types"
+	"github.com/aws/aws-sdk-go-v2/service/iotdataplane"
 
 	"github.com/iotemu/iotemu/emulator"
 	"github.com/iotemu/iotemu/testkit"
@@ -197,7 +198,7 @@ func TestDataDirKeepsSettings(t *testing.T) {
 	emu := testkit.Start(t, testkit.WithDataDir(dir))
 	c := iotClient(emu)
 	if _, err := c.UpdateIndexingConfiguration(ctx, &iot.UpdateIndexingConfigurationInput{
-		ThingIndexingConfiguration: &types.ThingIndexingConfiguration{ThingIndexingMode: types.ThingIndexingModeRegistry}}); err != nil {
+		ThingIndexingConfiguration: &types.ThingIndexingConfiguration{ThingIndexingMode: types.ThingIndexingModeRegistryAndShadow}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.SetV2LoggingOptions(ctx, &iot.SetV2LoggingOptionsInput{RoleArn: aws.String("arn:aws:iam::123456789012:role/log"),
@@ -214,14 +215,19 @@ func TestDataDirKeepsSettings(t *testing.T) {
 	if _, err := c.CreateThing(ctx, &iot.CreateThingInput{ThingName: aws.String("lamp")}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := dataClient(emu).UpdateThingShadow(ctx, &iotdataplane.UpdateThingShadowInput{ThingName: aws.String("lamp"),
+		Payload: []byte(`{"state":{"reported":{"on":true}}}`)}); err != nil {
+		t.Fatal(err)
+	}
 
 	emu = restart(t, emu, dir)
 	c = iotClient(emu)
 	ix, err := c.GetIndexingConfiguration(ctx, &iot.GetIndexingConfigurationInput{})
-	if err != nil || ix.ThingIndexingConfiguration.ThingIndexingMode != types.ThingIndexingModeRegistry {
+	if err != nil || ix.ThingIndexingConfiguration.ThingIndexingMode != types.ThingIndexingModeRegistryAndShadow {
 		t.Fatalf("indexing configuration after restart: %v %+v", err, ix)
 	}
-	found, err := c.SearchIndex(ctx, &iot.SearchIndexInput{QueryString: aws.String("thingName:lamp")})
+	// The restored shadow is indexed too.
+	found, err := c.SearchIndex(ctx, &iot.SearchIndexInput{QueryString: aws.String("thingName:lamp AND shadow.reported.on:true")})
 	if err != nil || len(found.Things) != 1 {
 		t.Fatalf("the index after restart: %v %+v", err, found)
 	}

@@ -153,6 +153,15 @@ func TestDataDirReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	emu.Connect(t, "pub").Publish(t, "status/lamp", 1, true, []byte("online"))
+	c := iotClient(emu)
+	if _, err := c.CreateTopicRule(ctx, &iot.CreateTopicRuleInput{RuleName: aws.String("r"), TopicRulePayload: &types.TopicRulePayload{
+		Sql: aws.String("SELECT * FROM 'a'"), Actions: []types.Action{}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.CreateJob(ctx, &iot.CreateJobInput{JobId: aws.String("j"), Document: aws.String(`{}`),
+		Targets: []string{"arn:aws:iot:us-east-1:123456789012:thing/lamp"}}); err != nil {
+		t.Fatal(err)
+	}
 	if status, _, body := rawRequest(t, emu, "POST", "/iotemu/reset", "", nil); status != 204 {
 		t.Fatalf("reset: %d %s", status, body)
 	}
@@ -165,5 +174,11 @@ func TestDataDirReset(t *testing.T) {
 	}
 	if _, err := dataClient(emu).GetRetainedMessage(ctx, &iotdataplane.GetRetainedMessageInput{Topic: aws.String("status/lamp")}); err == nil {
 		t.Fatal("retained message back after reset and restart")
+	}
+	if _, err := iotClient(emu).GetTopicRule(ctx, &iot.GetTopicRuleInput{RuleName: aws.String("r")}); err == nil {
+		t.Fatal("topic rule back after reset and restart")
+	}
+	if _, err := iotClient(emu).DescribeJob(ctx, &iot.DescribeJobInput{JobId: aws.String("j")}); err == nil {
+		t.Fatal("job back after reset and restart")
 	}
 }

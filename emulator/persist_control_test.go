@@ -242,3 +242,39 @@ func TestDataDirKeepsSettings(t *testing.T) {
 		t.Fatalf("role alias after restart: %v", err)
 	}
 }
+
+// TestDataDirKeepsJITP: the certificate just-in-time registration made and
+// what JITP provisioned for it (thing, ACTIVE certificate, attachments)
+// are there after a restart, and the device connects with it then.
+func TestDataDirKeepsJITP(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	emu := testkit.Start(t, testkit.WithDataDir(dir), testkit.WithStrictAuth(cliCredential))
+	c := iotClient(emu)
+	if _, err := c.CreatePolicy(ctx, &iot.CreatePolicyInput{PolicyName: aws.String("SensorPolicy"), PolicyDocument: aws.String(testkit.ThingPolicy)}); err != nil {
+		t.Fatal(err)
+	}
+	ca := newCA(t, "jitp CA")
+	registerJITPCA(t, c, ca, &types.RegistrationConfig{TemplateBody: aws.String(jitpTemplateBody), RoleArn: aws.String("arn:aws:iam::123456789012:role/JITPRole")})
+	_, devID, dev := ca.issue(t, "jitp-sensor-1")
+	if cl, err := tryConnect(t, emu, "jitp-sensor-1", dev); err == nil {
+		cl.Disconnect(0)
+		t.Fatal("the first connection was accepted")
+	}
+
+	emu = restart(t, emu, dir, testkit.WithStrictAuth(cliCredential))
+	c = iotClient(emu)
+	d, err := c.DescribeCertificate(ctx, &iot.DescribeCertificateInput{CertificateId: aws.String(devID)})
+	if err != nil || d.CertificateDescription.Status != types.CertificateStatusActive {
+		t.Fatalf("certificate after restart: %+v %v", d, err)
+	}
+	if _, err := c.DescribeThing(ctx, &iot.DescribeThingInput{ThingName: aws.String("jitp-sensor-1")}); err != nil {
+		t.Fatalf("JITP's thing after restart: %v", err)
+	}
+	cl, err := tryConnect(t, emu, "jitp-sensor-1", dev)
+	if err != nil {
+		t.Fatalf("the provisioned certificate was refused after restart: %v", err)
+	}
+	cl.Disconnect(0)
+}

@@ -156,11 +156,12 @@ func New(cfg Config) (srv *Server, err error) {
 		return nil, err
 	}
 	s.http = s.routes()
-	if err := s.restoreDataDir(); err != nil {
+	ctx := context.Background() // New takes none: restoring and fixtures are in-memory work
+	if err := s.restoreDataDir(ctx); err != nil {
 		return nil, err
 	}
 	if s.persist == nil || s.persist.fresh {
-		if err := s.Apply(context.Background(), cfg.Fixtures); err != nil {
+		if err := s.Apply(ctx, cfg.Fixtures); err != nil {
 			return nil, err
 		}
 	} else if err := s.applyFixtureConfig(cfg.Fixtures); err != nil {

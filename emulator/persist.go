@@ -349,7 +349,7 @@ func (p *persistence) initialized() error {
 
 // restoreDataDir registers the snapshot areas of the services and loads
 // them; a new service with state adds its line here.
-func (s *Server) restoreDataDir() error {
+func (s *Server) restoreDataDir(ctx context.Context) error {
 	p := s.persist
 	if p == nil {
 		return nil
@@ -368,7 +368,7 @@ func (s *Server) restoreDataDir() error {
 	if err := p.restore(); err != nil {
 		return err
 	}
-	return s.indexRestoredShadows(context.Background())
+	return s.indexRestoredShadows(ctx)
 }
 
 // indexRestoredShadows gives the fleet index the shadows loaded from the

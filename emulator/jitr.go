@@ -59,7 +59,7 @@ func (s *Server) refuseCertificate(cert *x509.Certificate) bool {
 	ctx := context.Background()
 	// The registered certificate (and below, what JITP made) is in the data
 	// directory before the event announces it and before the CONNACK.
-	if err := s.commit(ctx); err != nil {
+	if err := s.commit(provisioningAreas); err != nil {
 		s.log.Error("data directory write failed after just-in-time registration", "certificateId", reg.Certificate.ID, "error", err)
 	}
 	ev, _ := json.Marshal(certificateRegisteredEvent{
@@ -74,7 +74,7 @@ func (s *Server) refuseCertificate(cert *x509.Certificate) bool {
 		if err := s.provisionJIT(ctx, reg); err != nil {
 			s.log.Warn("just-in-time provisioning failed", "certificateId", reg.Certificate.ID, "caCertificateId", reg.CA.ID, "error", err)
 		}
-		if err := s.commit(ctx); err != nil {
+		if err := s.commit(provisioningAreas); err != nil {
 			s.log.Error("data directory write failed after just-in-time provisioning", "certificateId", reg.Certificate.ID, "error", err)
 		}
 	}

@@ -33,7 +33,7 @@ func (s *Server) newJobs() error {
 		Now:           s.cfg.Now,
 		NewUUID:       s.cfg.NewUUID,
 		Logger:        s.log.With("component", "jobs"),
-		Commit:        s.commit,
+		Commit:        func(context.Context) error { return s.commit(jobsAreas) },
 	})
 	if err != nil {
 		return fmt.Errorf("set up jobs: %w", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -95,21 +96,27 @@ func (p *persistence) restore() error {
 }
 
 // flush writes, in one transaction, every snapshot area whose content
-// changed since it was last written.
-func (p *persistence) flush() error {
+// changed since it was last written; with names, only those areas are
+// looked at (a caller that knows what it changed spares encoding the
+// others: each area is encoded whole to be compared).
+func (p *persistence) flush(only ...string) error {
 	if p == nil {
 		return nil
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var changes []datadir.Change
+	var looked []*snapshotArea
 	var next [][]byte
 	for _, a := range p.areas {
+		if len(only) > 0 && !slices.Contains(only, a.name) {
+			continue
+		}
 		raw, err := a.snapshot()
 		if err != nil {
 			return fmt.Errorf("data directory: snapshot %s: %w", a.name, err)
 		}
-		next = append(next, raw)
+		looked, next = append(looked, a), append(next, raw)
 		if !bytes.Equal(raw, a.last) {
 			changes = append(changes, datadir.Change{Area: a.name, Key: snapshotKey, Value: raw})
 		}
@@ -117,16 +124,23 @@ func (p *persistence) flush() error {
 	if err := p.store.Write(changes); err != nil {
 		return err
 	}
-	for i, a := range p.areas {
+	for i, a := range looked {
 		a.last = next[i]
 	}
 	return nil
 }
 
+// The areas the changes made without an HTTP request touch (commit).
+var (
+	jobsAreas         = []string{"jobs"}
+	provisioningAreas = []string{"registry", "provisioning", "tags"}
+)
+
 // commit is the services' hook for a change made without an HTTP request
-// (a device's MQTT request, a timer): the change is written before the
-// service publishes what it answers. In memory it does nothing.
-func (s *Server) commit(context.Context) error { return s.persist.flush() }
+// (a device's MQTT request, a timer): the change, in the named areas, is
+// written before the service publishes what it answers. In memory it does
+// nothing.
+func (s *Server) commit(areas []string) error { return s.persist.flush(areas...) }
 
 func (p *persistence) close() error {
 	if p == nil {

@@ -72,7 +72,7 @@ func (s *Server) runProvisioningTimers(ctx context.Context) {
 			return
 		case <-t.C():
 			s.provisioning.Sweep(ctx)
-			if err := s.commit(ctx); err != nil { // what the sweep deleted
+			if err := s.commit(provisioningAreas); err != nil { // what the sweep deleted
 				s.log.Error("data directory write failed after the provisioning sweep", "error", err)
 			}
 		}
@@ -97,7 +97,7 @@ func (s *Server) handleProvisioningMQTT(ctx context.Context, m Message) {
 	}
 	// What the request created (certificate, token, thing, attachments) is
 	// in the data directory before the accepted reply tells the device.
-	if err := s.commit(ctx); err != nil {
+	if err := s.commit(provisioningAreas); err != nil {
 		s.log.Error("fleet provisioning reply withheld: the data directory write failed", "topic", reply.Topic, "error", err)
 		return
 	}

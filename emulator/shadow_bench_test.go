@@ -15,7 +15,12 @@ import (
 // b.N times, over one paho connection.
 func benchRoundTrip(b *testing.B, topic, answer string, payload func(i int) string, opts ...testkit.Option) {
 	b.Helper()
-	emu := testkit.Start(b, opts...)
+	roundTrips(b, testkit.Start(b, opts...), topic, answer, payload)
+}
+
+// roundTrips is benchRoundTrip on an emulator already set up.
+func roundTrips(b *testing.B, emu *testkit.Emulator, topic, answer string, payload func(i int) string) {
+	b.Helper()
 	got := make(chan struct{}, 1)
 	c := emu.Connect(b, "bench", testkit.WithPahoOptions(func(o *paho.ClientOptions) {
 		o.SetDefaultPublishHandler(func(paho.Client, paho.Message) { got <- struct{}{} })

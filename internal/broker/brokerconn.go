@@ -47,6 +47,9 @@ type brokerConn struct {
 	// Only the reading goroutine touches them.
 	gated   bool
 	pending []byte
+	// subscribes is the SUBSCRIBE gate of MQTT 5 connections
+	// (subscribegate.go), on the reading goroutine too.
+	subscribes subscribeGate
 
 	id atomic.Pointer[string] // the client ID, set at CONNECT, for logs
 
@@ -87,6 +90,7 @@ func (c *brokerConn) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		c.pending = first
+		c.subscribes.start(first)
 		c.markRead()
 	}
 	if len(c.pending) > 0 {
@@ -94,7 +98,13 @@ func (c *brokerConn) Read(p []byte) (int, error) {
 		c.pending = c.pending[n:]
 		return n, nil
 	}
-	n, err := c.Conn.Read(p)
+	var n int
+	var err error
+	if c.subscribes.on {
+		n, err = c.subscribes.read(c.Conn, c, p)
+	} else {
+		n, err = c.Conn.Read(p)
+	}
 	if n > 0 {
 		c.markRead()
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // configVersion is the layout of SnapshotConfig's document;
@@ -42,11 +44,8 @@ func (ix *Index) SnapshotConfig() ([]byte, error) {
 // changes.
 func (ix *Index) RestoreConfig(raw []byte) error {
 	var doc configState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("indexing configuration restore: %w", err)
-	}
-	if doc.Version != configVersion {
-		return fmt.Errorf("indexing configuration restore: snapshot version %d, want %d", doc.Version, configVersion)
+	if err := statedoc.Decode("indexing configuration", raw, configVersion, &doc); err != nil {
+		return err
 	}
 	cfg := doc.Config.clone()
 	if cfg.ThingIndexingConfiguration == nil || cfg.ThingGroupIndexingConfiguration == nil {

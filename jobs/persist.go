@@ -8,6 +8,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // snapshotVersion is the layout of Snapshot's document; Restore refuses
@@ -161,11 +163,8 @@ func (st *serviceState) sort() {
 // execution of an unknown status or out of order.
 func (s *Service) Restore(raw []byte) error {
 	var doc serviceState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("jobs restore: %w", err)
-	}
-	if doc.Version != snapshotVersion {
-		return fmt.Errorf("jobs restore: snapshot version %d, want %d", doc.Version, snapshotVersion)
+	if err := statedoc.Decode("jobs", raw, snapshotVersion, &doc); err != nil {
+		return err
 	}
 	jobsByID := make(map[string]*job, len(doc.Jobs))
 	byThing := map[string]map[string]bool{}

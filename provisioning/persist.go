@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // snapshotVersion is the layout of Snapshot's document; Restore refuses
@@ -104,11 +106,8 @@ func (st serviceState) sorted() serviceState {
 // not parse or whose default version is missing.
 func (s *Service) Restore(raw []byte) error {
 	var doc serviceState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("provisioning restore: %w", err)
-	}
-	if doc.Version != snapshotVersion {
-		return fmt.Errorf("provisioning restore: snapshot version %d, want %d", doc.Version, snapshotVersion)
+	if err := statedoc.Decode("provisioning", raw, snapshotVersion, &doc); err != nil {
+		return err
 	}
 	templates := make(map[string]*template, len(doc.Templates))
 	for _, st := range doc.Templates {

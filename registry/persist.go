@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"time"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // snapshotVersion is the layout of Snapshot's document; Restore refuses
@@ -153,11 +155,8 @@ func (r *Registry) Snapshot() ([]byte, error) {
 // bad JSON, another snapshot version, an unparsable certificate.
 func (r *Registry) Restore(raw []byte) error {
 	var st state
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return fmt.Errorf("registry restore: %w", err)
-	}
-	if st.Version != snapshotVersion {
-		return fmt.Errorf("registry restore: snapshot version %d, want %d", st.Version, snapshotVersion)
+	if err := statedoc.Decode("registry", raw, snapshotVersion, &st); err != nil {
+		return err
 	}
 	things := make(map[string]*thing, len(st.Things))
 	for _, t := range st.Things {

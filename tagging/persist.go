@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // snapshotVersion is the layout of Snapshot's document; Restore refuses
@@ -30,11 +32,8 @@ func (s *Store) Snapshot() ([]byte, error) {
 // or an empty ARN is refused and nothing changes.
 func (s *Store) Restore(raw []byte) error {
 	var doc storeState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("tags restore: %w", err)
-	}
-	if doc.Version != snapshotVersion {
-		return fmt.Errorf("tags restore: snapshot version %d, want %d", doc.Version, snapshotVersion)
+	if err := statedoc.Decode("tags", raw, snapshotVersion, &doc); err != nil {
+		return err
 	}
 	tags := make(map[string]map[string]string, len(doc.Tags))
 	for arn, kv := range doc.Tags {

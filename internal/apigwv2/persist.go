@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // persistVersion is the layout of Snapshot's document; Restore refuses
@@ -80,11 +82,8 @@ func (s *Service) Snapshot() ([]byte, error) {
 // the Installer then refuses is reported, the rest restored.
 func (s *Service) Restore(raw []byte) error {
 	var doc serviceState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("apigatewayv2 restore: %w", err)
-	}
-	if doc.Version != persistVersion {
-		return fmt.Errorf("apigatewayv2 restore: snapshot version %d, want %d", doc.Version, persistVersion)
+	if err := statedoc.Decode("apigatewayv2", raw, persistVersion, &doc); err != nil {
+		return err
 	}
 	apis := newCollection[apiState]()
 	for _, sa := range doc.APIs {

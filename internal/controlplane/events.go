@@ -10,6 +10,7 @@ import (
 
 	"github.com/iotemu/iotemu/internal/awsrest"
 	"github.com/iotemu/iotemu/internal/route"
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // Event configurations: which of the $aws/events/... message types the
@@ -129,11 +130,8 @@ func (e *EventConfigurations) Snapshot() ([]byte, error) {
 // another version or an unknown event type is refused and nothing changes.
 func (e *EventConfigurations) Restore(raw []byte) error {
 	var doc eventsState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("event configurations restore: %w", err)
-	}
-	if doc.Version != eventsSnapshotVersion {
-		return fmt.Errorf("event configurations restore: snapshot version %d, want %d", doc.Version, eventsSnapshotVersion)
+	if err := statedoc.Decode("event configurations", raw, eventsSnapshotVersion, &doc); err != nil {
+		return err
 	}
 	enabled := map[string]bool{}
 	for t, on := range doc.Enabled {

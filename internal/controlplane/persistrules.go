@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/iotemu/iotemu/internal/statedoc"
 	"github.com/iotemu/iotemu/rules"
 )
 
@@ -59,11 +60,8 @@ func (c *ControlPlane) SnapshotRules() ([]byte, error) {
 // and no rule changes.
 func (c *ControlPlane) RestoreRules(raw []byte) error {
 	var doc rulesState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("topic rules restore: %w", err)
-	}
-	if doc.Version != rulesSnapshotVersion {
-		return fmt.Errorf("topic rules restore: snapshot version %d, want %d", doc.Version, rulesSnapshotVersion)
+	if err := statedoc.Decode("topic rules", raw, rulesSnapshotVersion, &doc); err != nil {
+		return err
 	}
 	loaded := make([]rules.Loaded, 0, len(doc.Rules))
 	seen := map[string]bool{}

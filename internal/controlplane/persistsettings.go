@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // settingsSnapshotVersion is the layout of SnapshotSettings' document;
@@ -66,11 +68,8 @@ func (c *ControlPlane) encodeLogging(doc *settingsState) ([]byte, error) {
 // refused, and nothing changes.
 func (c *ControlPlane) RestoreSettings(raw []byte) error {
 	var doc settingsState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("control plane settings restore: %w", err)
-	}
-	if doc.Version != settingsSnapshotVersion {
-		return fmt.Errorf("control plane settings restore: snapshot version %d, want %d", doc.Version, settingsSnapshotVersion)
+	if err := statedoc.Decode("control plane settings", raw, settingsSnapshotVersion, &doc); err != nil {
+		return err
 	}
 	domains := make(map[string]*domainConfig, len(doc.Domains))
 	for _, sd := range doc.Domains {

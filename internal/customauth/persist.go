@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // snapshotVersion is the layout of Snapshot's document; Restore refuses
@@ -40,11 +42,8 @@ func (st *Store) Snapshot() ([]byte, error) {
 // names none of them.
 func (st *Store) Restore(raw []byte) error {
 	var doc storeState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("authorizers restore: %w", err)
-	}
-	if doc.Version != snapshotVersion {
-		return fmt.Errorf("authorizers restore: snapshot version %d, want %d", doc.Version, snapshotVersion)
+	if err := statedoc.Decode("authorizers", raw, snapshotVersion, &doc); err != nil {
+		return err
 	}
 	byKey := make(map[string]*Authorizer, len(doc.Authorizers))
 	for _, a := range doc.Authorizers {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // destinationsVersion is the layout of Destinations.Snapshot's document;
@@ -45,11 +47,8 @@ func (d *Destinations) Snapshot() ([]byte, error) {
 // ARN or with an unknown status) is refused and nothing changes.
 func (d *Destinations) Restore(raw []byte) error {
 	var doc destinationsState
-	if err := json.Unmarshal(raw, &doc); err != nil {
-		return fmt.Errorf("topic rule destinations restore: %w", err)
-	}
-	if doc.Version != destinationsVersion {
-		return fmt.Errorf("topic rule destinations restore: snapshot version %d, want %d", doc.Version, destinationsVersion)
+	if err := statedoc.Decode("topic rule destinations", raw, destinationsVersion, &doc); err != nil {
+		return err
 	}
 	m := make(map[string]*Destination, len(doc.Destinations))
 	for _, s := range doc.Destinations {

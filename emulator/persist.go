@@ -45,6 +45,12 @@ type snapshotArea struct {
 	snapshot func() ([]byte, error)
 	restore  func([]byte) error
 	last     []byte // what the store holds
+	// generation, when the service has one (a statedoc.RWMutex's), moves
+	// with every change: while it stays at written, the area is not even
+	// encoded (a large registry costs milliseconds to encode).
+	generation func() uint64
+	written    uint64
+	known      bool // written is the generation of last
 }
 
 // openDataDir opens Config.DataDir, or returns nil (memory only).
@@ -72,6 +78,15 @@ func (p *persistence) add(name string, snapshot func() ([]byte, error), restore 
 		return
 	}
 	p.areas = append(p.areas, &snapshotArea{name: name, snapshot: snapshot, restore: restore})
+}
+
+// addCounted registers a snapshot area whose service counts its changes
+// (generation), so that flushes skip it while it has not changed.
+func (p *persistence) addCounted(name string, generation func() uint64, snapshot func() ([]byte, error), restore func([]byte) error) {
+	if p == nil {
+		return
+	}
+	p.areas = append(p.areas, &snapshotArea{name: name, snapshot: snapshot, restore: restore, generation: generation})
 }
 
 // restore loads every snapshot area from the store.
@@ -108,15 +123,24 @@ func (p *persistence) flush(only ...string) error {
 	var changes []datadir.Change
 	var looked []*snapshotArea
 	var next [][]byte
+	var gens []uint64
 	for _, a := range p.areas {
 		if len(only) > 0 && !slices.Contains(only, a.name) {
 			continue
+		}
+		var gen uint64
+		if a.generation != nil {
+			// Read before encoding: a change made meanwhile moves it
+			// again, and the next flush encodes again.
+			if gen = a.generation(); a.known && gen == a.written {
+				continue
+			}
 		}
 		raw, err := a.snapshot()
 		if err != nil {
 			return fmt.Errorf("data directory: snapshot %s: %w", a.name, err)
 		}
-		looked, next = append(looked, a), append(next, raw)
+		looked, next, gens = append(looked, a), append(next, raw), append(gens, gen)
 		if !bytes.Equal(raw, a.last) {
 			changes = append(changes, datadir.Change{Area: a.name, Key: snapshotKey, Value: raw})
 		}
@@ -126,6 +150,7 @@ func (p *persistence) flush(only ...string) error {
 	}
 	for i, a := range looked {
 		a.last = next[i]
+		a.written, a.known = gens[i], a.generation != nil
 	}
 	return nil
 }
@@ -368,7 +393,7 @@ func (s *Server) restoreDataDir(ctx context.Context) error {
 	if p == nil {
 		return nil
 	}
-	p.add("registry", s.iotreg.Snapshot, s.iotreg.Restore)
+	p.addCounted("registry", s.iotreg.Generation, s.iotreg.Snapshot, s.iotreg.Restore)
 	p.add("tags", s.tags.Snapshot, s.tags.Restore)
 	p.add("rules", s.control.SnapshotRules, s.control.RestoreRules)
 	p.add("destinations", s.actions.Destinations().Snapshot, s.actions.Destinations().Restore)

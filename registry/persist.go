@@ -253,3 +253,7 @@ func (r *Registry) Restore(raw []byte) error {
 	r.flush() // the observer (the fleet index) learns the restored things and groups
 	return nil
 }
+
+// Generation moves whenever the registry may have changed (every write
+// takes its lock): the data directory encodes a new Snapshot only then.
+func (r *Registry) Generation() uint64 { return r.mu.Generation() }

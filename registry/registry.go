@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/iotemu/iotemu/internal/awsid"
+	"github.com/iotemu/iotemu/internal/statedoc"
 )
 
 // Config configures a Registry. Region and AccountID are required; the
@@ -57,8 +58,8 @@ type Config struct {
 type Registry struct {
 	cfg Config
 
-	mu       sync.RWMutex
-	seq      int64 // creation order of certificates and policies
+	mu       statedoc.RWMutex // its Generation tells the data directory whether to encode a snapshot
+	seq      int64            // creation order of certificates and policies
 	things   map[string]*thing
 	types    map[string]*thingType
 	groups   map[string]*thingGroup

@@ -30,3 +30,24 @@ func TestDecode(t *testing.T) {
 		}
 	}
 }
+
+// TestRWMutexGeneration: every write-locked section moves Generation,
+// read-locked ones do not.
+func TestRWMutexGeneration(t *testing.T) {
+	var m statedoc.RWMutex
+	if g := m.Generation(); g != 0 {
+		t.Fatalf("new Generation = %d", g)
+	}
+	state := 0
+	m.RLock()
+	read := state
+	m.RUnlock()
+	for range 2 {
+		m.Lock()
+		state++
+		m.Unlock()
+	}
+	if g := m.Generation(); g != 2 || read != 0 {
+		t.Errorf("Generation after two writes and a read = %d, want 2", g)
+	}
+}

@@ -9,6 +9,7 @@ GOLANGCI_LINT := $(shell go env GOPATH)/bin/golangci-lint
 
 build:
 	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o dist/iotemu ./cmd/iotemu
+	mkdir -p dist/data
 
 test:
 	go test -race ./...

@@ -58,6 +58,9 @@ func buildImage(t *testing.T) string {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	if err := os.MkdirAll(filepath.Join(ctxDir, "dist", "data"), 0o755); err != nil { // the image's /data, as make build makes it
+		t.Fatal(err)
+	}
 	df, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)

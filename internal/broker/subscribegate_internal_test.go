@@ -16,7 +16,7 @@ func TestSubscribeGate(t *testing.T) {
 	valid := bytes.Join([][]byte{
 		{0x30, 0x06, 0, 3, 'a', '/', 'b', 0},                    // PUBLISH QoS 0, no properties
 		{0x82, 0x0b, 0, 1, 0, 0, 1, '#', 0x01, 0, 1, '+', 0x00}, // SUBSCRIBE, two filters
-		{0xc0, 0x00},                                            // PINGREQ
+		{0xc0, 0x00}, // PINGREQ
 	}, nil)
 	if v := connectVersion(connect); v != 5 {
 		t.Fatalf("connectVersion = %d", v)

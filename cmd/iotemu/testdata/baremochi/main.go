@@ -26,7 +26,7 @@ import (
 )
 
 func main() {
-	addr := flag.String("addr", "127.0.0.1:1883", "TCP listener address")
+	addr := flag.String("addr", "127.0.0.1:0", "TCP listener address (a free port by default: the peer never takes MQTT's 1883)")
 	flag.Parse()
 	if err := run(*addr); err != nil {
 		fmt.Fprintln(os.Stderr, "baremochi:", err)

@@ -58,7 +58,7 @@ func (l *pipeListener) Dial(ctx context.Context, _, _ string) (net.Conn, error) 
 type pipeAddr struct{}
 
 func (pipeAddr) Network() string { return "pipe" }
-func (pipeAddr) String() string  { return "127.0.0.1:3001" }
+func (pipeAddr) String() string  { return "127.0.0.1:13001" }
 
 // startPipe serves cfg on an in-memory listener and returns a dialer for it.
 func startPipe(t *testing.T, cfg apigw.Config) (*apigw.Server, websocket.Dialer) {

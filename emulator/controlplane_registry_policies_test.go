@@ -193,7 +193,7 @@ func TestAttachmentsSDK(t *testing.T) {
 // TestDescribeEndpointSDK: every endpoint type answers the advertised
 // host; an unknown type is refused.
 func TestDescribeEndpointSDK(t *testing.T) {
-	for _, tt := range []struct{ host, want string }{{"", "localhost"}, {"iot.example:8883", "iot.example:8883"}} {
+	for _, tt := range []struct{ host, want string }{{"", "localhost"}, {"iot.example:18883", "iot.example:18883"}} {
 		emu := testkit.Start(t, testkit.WithConfig(func(c *emulator.Config) { c.AdvertisedHost = tt.host }))
 		c, ctx := iotClient(emu), context.Background()
 		for _, typ := range []string{"", "iot:Data-ATS", "iot:Data", "iot:CredentialProvider", "iot:Jobs"} {

@@ -26,7 +26,7 @@ func TestSDKHeaderSigned(t *testing.T) {
 		{"session token", http.MethodPost, "https://" + host + "/topics/a%2Fb?qos=1", "iotdata", body, true},
 		{"special characters", http.MethodPost, "https://" + host + "/topics/%24aws%2Frules%2Fr%2Fa%20b%2B~?qos=0&x=a%2Bb%20c", "iotdata", body, false},
 		{"shadow get no body", http.MethodGet, "https://" + host + "/things/t1/shadow?name=s%2F1", "iotdata", nil, false},
-		{"port in host", http.MethodGet, "http://127.0.0.1:8080/retainedMessage?maxResults=10", "iotdata", nil, false},
+		{"port in host", http.MethodGet, "http://127.0.0.1:18080/retainedMessage?maxResults=10", "iotdata", nil, false},
 		{"empty path", http.MethodGet, "https://" + host, "iotdata", nil, false},
 	}
 	for _, tt := range tests {

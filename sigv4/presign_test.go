@@ -34,7 +34,7 @@ func TestPresigned(t *testing.T) {
 		{"sdk expires", sdkPresigned(t, mqtt+"?X-Amz-Expires=86400", "iotdevicegateway", false), keyID, false, signedAt.Add(24 * time.Hour)},
 		{"reference code", httpURL(wssURL(host, keyID, secret, "", "iotdevicegateway", signedAt)), keyID, false, time.Time{}},
 		{"reference code token", httpURL(wssURL(host, tmpKeyID, tmpSecret, token, "iotdevicegateway", signedAt)), tmpKeyID, true, time.Time{}},
-		{"reference code iotdata port", httpURL(wssURL("localhost:8443", tmpKeyID, tmpSecret, token, "iotdata", signedAt)), tmpKeyID, true, time.Time{}},
+		{"reference code iotdata port", httpURL(wssURL("localhost:18443", tmpKeyID, tmpSecret, token, "iotdata", signedAt)), tmpKeyID, true, time.Time{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -21,7 +21,7 @@ func TestLoadOptions(t *testing.T) {
 	}{
 		{"defaults", nil, nil, func(o *options) any {
 			return []string{o.emulator.MQTT.Addr, o.emulator.MQTTTLS.Addr, o.emulator.HTTP.Addr, o.emulator.HTTPS.Addr}
-		}, []string{"127.0.0.1:1883", "127.0.0.1:8883", "127.0.0.1:8080", "127.0.0.1:8443"}},
+		}, []string{defaultMQTTAddr, defaultMQTTTLSAddr, defaultHTTPAddr, defaultHTTPSAddr}},
 		{"env", nil, map[string]string{"IOTEMU_MQTT_ADDR": ":1884", "IOTEMU_LOG_LEVEL": "debug"}, func(o *options) any {
 			return []any{o.emulator.MQTT.Addr, o.logLevel}
 		}, []any{":1884", slog.LevelDebug}},
@@ -37,10 +37,10 @@ func TestLoadOptions(t *testing.T) {
 		{"require client cert from env", nil, map[string]string{"IOTEMU_TLS_REQUIRE_CLIENT_CERT": "true"}, func(o *options) any {
 			return o.emulator.Compat.RequireClientCertificate
 		}, true},
-		{"apigw default", nil, nil, func(o *options) any { return o.emulator.APIGateway.Addr }, "127.0.0.1:3001"},
-		{"apigw from env", nil, map[string]string{"IOTEMU_APIGW_ADDR": "0.0.0.0:3001"}, func(o *options) any {
+		{"apigw default", nil, nil, func(o *options) any { return o.emulator.APIGateway.Addr }, defaultAPIGWAddr},
+		{"apigw from env", nil, map[string]string{"IOTEMU_APIGW_ADDR": "0.0.0.0:13001"}, func(o *options) any {
 			return o.emulator.APIGateway.Addr
-		}, "0.0.0.0:3001"},
+		}, "0.0.0.0:13001"},
 		{"apigw off", []string{"-apigw-addr", "off"}, nil, func(o *options) any { return o.emulator.APIGateway.Disabled }, true},
 		{"advertised host default", nil, nil, func(o *options) any { return o.emulator.AdvertisedHost }, "localhost"},
 		{"advertised host and certs dir", []string{"-certs-dir", "/certs"}, map[string]string{"IOTEMU_ADVERTISED_HOST": "iot.local"}, func(o *options) any {

@@ -66,22 +66,7 @@ type counter struct {
 
 func subscribeCounter(tb testing.TB, addr, id, filter string) *counter {
 	tb.Helper()
-	c := blaster(tb, addr, id)
-	var buf bytes.Buffer
-	sub := subscribePacket(0, filter)
-	sub.ProtocolVersion = 4
-	if err := sub.SubscribeEncode(&buf); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := c.Write(buf.Bytes()); err != nil {
-		tb.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Time{})
-	r := bufio.NewReaderSize(c, 64*1024)
-	if head, err := r.Peek(5); err != nil || head[0] != 0x90 {
-		tb.Fatalf("SUBACK % x: %v", head, err)
-	}
-	_, _ = r.Discard(5)
+	c, r := rawSubscribe(tb, addr, id, filter, 0)
 	cnt := &counter{done: make(chan struct{})}
 	go func() { // ends when the test closes the connection
 		defer close(cnt.done)
@@ -104,6 +89,30 @@ func subscribeCounter(tb testing.TB, addr, id, filter string) *counter {
 	}()
 	tb.Cleanup(func() { _ = c.Close(); <-cnt.done })
 	return cnt
+}
+
+// rawSubscribe connects a raw MQTT 3.1.1 client, subscribes it to filter
+// at qos and reads its SUBACK (which must grant qos); it returns the
+// connection and its reader, positioned after the SUBACK.
+func rawSubscribe(tb testing.TB, addr, id, filter string, qos byte) (net.Conn, *bufio.Reader) {
+	tb.Helper()
+	c := blaster(tb, addr, id)
+	var buf bytes.Buffer
+	sub := subscribePacket(qos, filter)
+	sub.ProtocolVersion = 4
+	if err := sub.SubscribeEncode(&buf); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := c.Write(buf.Bytes()); err != nil {
+		tb.Fatal(err)
+	}
+	_ = c.SetReadDeadline(time.Time{})
+	r := bufio.NewReaderSize(c, 64*1024)
+	if head, err := r.Peek(5); err != nil || head[0] != 0x90 || head[4] != qos {
+		tb.Fatalf("SUBACK % x: %v", head, err)
+	}
+	_, _ = r.Discard(5)
+	return c, r
 }
 
 // blast has each publisher write its packets, in 64 KiB writes.

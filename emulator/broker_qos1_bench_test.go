@@ -156,22 +156,7 @@ func appendQoS1Publish(buf []byte, topic string, id uint16, payload []byte) []by
 // everything that arrived).
 func subscribeAcking(tb testing.TB, addr, id, filter string) *counter {
 	tb.Helper()
-	c := blaster(tb, addr, id)
-	var buf bytes.Buffer
-	sub := subscribePacket(1, filter)
-	sub.ProtocolVersion = 4
-	if err := sub.SubscribeEncode(&buf); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := c.Write(buf.Bytes()); err != nil {
-		tb.Fatal(err)
-	}
-	_ = c.SetReadDeadline(time.Time{})
-	r := bufio.NewReaderSize(c, 64*1024)
-	if head, err := r.Peek(5); err != nil || head[0] != 0x90 || head[4] != 1 {
-		tb.Fatalf("SUBACK % x: %v", head, err)
-	}
-	_, _ = r.Discard(5)
+	c, r := rawSubscribe(tb, addr, id, filter, 1)
 	w := bufio.NewWriterSize(c, 16*1024)
 	cnt := &counter{done: make(chan struct{})}
 	go func() { // ends when the test closes the connection

@@ -7,8 +7,9 @@ import (
 	"github.com/iotemu/iotemu/rules"
 )
 
-// recordOnly reports a request that iotemu never sends (a service without
-// an SDK client in iotemu, or not an AWS API at all: Kafka, Salesforce):
+// recordOnly reports a request that iotemu never sends (a service the
+// wire layer does not speak: IoT Analytics, IoT Events, SiteWise…; or not
+// an AWS API at all: Kafka, Salesforce):
 // the action succeeds and its record holds the rendered request, so that a
 // test can assert on what AWS would have sent.
 func recordOnly(rep *rules.Report, kind, service, op string, input any) {
